@@ -1,0 +1,23 @@
+#pragma once
+// base64url without padding (RFC 4648 §5), the only text encoding of binary
+// data in Tessera's links and signaling. Decoding is strict: padding, other
+// alphabets, whitespace and non-canonical trailing bits are all rejected, so
+// every value has exactly one encoding.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera {
+
+[[nodiscard]] std::string base64url_encode(std::span<const std::uint8_t> bytes);
+
+// nullopt for anything that is not the canonical unpadded encoding.
+[[nodiscard]] std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text);
+
+// Decodes into a buffer of exactly out.size() bytes; false on any mismatch.
+[[nodiscard]] bool base64url_decode_exact(std::string_view text, std::span<std::uint8_t> out);
+
+}  // namespace tessera
