@@ -1,0 +1,106 @@
+// One HTTP connection: see http_session.hpp.
+#include "gateway/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+
+#include <string>
+
+namespace tessera::gateway {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+// Parse errors that deserve an answer before the connection closes; nullopt
+// for ones where the peer has gone or never sent a request at all.
+std::optional<http::status> status_for_parse_error(beast::error_code ec) {
+  if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+  if (ec == http::error::body_limit) return http::status::payload_too_large;
+  const auto& http_category = beast::error_code(http::error::bad_target).category();
+  if (ec.category() == http_category && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    return http::status::bad_request;  // any other malformed request
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
+                         RequestLog log)
+    : stream_(std::move(socket)),
+      // Bounded by the parser limits plus what a pipelining client sends ahead.
+      buffer_(2 * (kMaxRequestHeaderBytes + kMaxRequestBodyBytes)),
+      site_(std::move(site)),
+      log_(std::move(log)) {}
+
+void HttpSession::run() {
+  // Start on the stream's strand, as every later handler runs there.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(kMaxRequestHeaderBytes);
+  parser_->body_limit(kMaxRequestBodyBytes);
+  stream_.expires_after(kIoTimeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec == http::error::end_of_stream) return do_close();  // peer finished
+  if (ec) {
+    if (const auto status = status_for_parse_error(ec)) {
+      method_ = "-";
+      // The stream is out of sync after a parse error: answer, then close.
+      return do_write(make_error_response(*status, 11, /*keep_alive=*/false));
+    }
+    return fail(ec, "read");
+  }
+  const Request& req = parser_->get();
+  // Only known verbs are logged by name: an unknown method is client text.
+  method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
+                                                : std::string_view(http::to_string(req.method()));
+  do_write(handle_request(*site_, req));
+}
+
+void HttpSession::do_write(Response res) {
+  response_ = std::move(res);
+  const bool keep_alive = response_.keep_alive();
+  stream_.expires_after(kIoTimeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                              keep_alive));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
+  if (ec) return fail(ec, "write");
+  if (log_) {
+    log_("http " + std::string(method_) + " " + std::to_string(response_.result_int()) + " " +
+         std::to_string(bytes));
+  }
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void HttpSession::do_close() {
+  // Half-close so the peer reads the whole response before it sees the end.
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+void HttpSession::fail(beast::error_code ec, std::string_view what) {
+  // Normal ends of a connection are not worth a line: the server stopping,
+  // an idle client timing out, a client resetting or leaving mid-request.
+  if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
+      ec == net::error::connection_reset || ec == net::error::eof ||
+      ec == http::error::partial_message || ec == net::error::broken_pipe) {
+    return;
+  }
+  if (log_) log_(std::string(what) + ": " + ec.message());
+}
+
+}  // namespace tessera::gateway

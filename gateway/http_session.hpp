@@ -1,0 +1,54 @@
+#pragma once
+// One HTTP/1.1 connection: read a request, answer it with handle_request,
+// repeat while keep-alive holds. The only gateway code besides the listener
+// that touches a socket. Limits are applied here, where bytes enter:
+//   header 8 KiB (431), body 4 KiB (413; GET and HEAD need none),
+//   30 s to receive each request and to send each response, then close.
+// Logs one line per answered request: method, status, bytes written. Never
+// the target (visit ids, later tokens) and never headers.
+#include "gateway/static_site.hpp"
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace tessera::gateway {
+
+// Where request and error lines go; called on the I/O thread only.
+using RequestLog = std::function<void(std::string_view line)>;
+
+inline constexpr std::size_t kMaxRequestHeaderBytes = 8 * 1024;
+inline constexpr std::size_t kMaxRequestBodyBytes = 4 * 1024;
+inline constexpr std::chrono::seconds kIoTimeout{30};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
+              RequestLog log);
+
+  void run();
+
+ private:
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void do_write(Response res);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void fail(boost::beast::error_code ec, std::string_view what);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<const StaticSite> site_;
+  RequestLog log_;
+  // A fresh parser per request: its limits and state must not carry over.
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Response response_;  // kept alive until its async_write completes
+  std::string_view method_;  // for the log line; a static verb name
+};
+
+}  // namespace tessera::gateway

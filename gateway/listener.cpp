@@ -1,0 +1,85 @@
+// Accept loop: see listener.hpp.
+#include "gateway/listener.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace tessera::gateway {
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+// After an accept error such as "too many open files", wait a little before
+// trying again rather than spinning on an error that has not gone away.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+}  // namespace
+
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log)
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      site_(std::move(site)),
+      log_(std::move(log)) {}
+
+beast::error_code Listener::open(const tcp::endpoint& endpoint) {
+  beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return ec;
+  // Restarting the gateway must not fail on connections still in TIME_WAIT.
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return ec;
+  if (endpoint.address().is_v6()) {
+    // "[::]:port" means IPv6 only; IPv4 is asked for by an IPv4 address.
+    acceptor_.set_option(net::ip::v6_only(true), ec);
+    if (ec) return ec;
+  }
+  acceptor_.bind(endpoint, ec);
+  if (ec) return ec;
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  return ec;
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+  beast::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void Listener::run() {
+  net::dispatch(acceptor_.get_executor(),
+                beast::bind_front_handler(&Listener::do_accept, shared_from_this()));
+}
+
+void Listener::stop() {
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
+  });
+}
+
+void Listener::do_accept() {
+  if (!acceptor_.is_open()) return;
+  // Each connection gets its own strand, so sessions never share state by accident.
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
+  if (ec) {
+    if (log_) log_("accept: " + ec.message());
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  std::make_shared<HttpSession>(std::move(socket), site_, log_)->run();
+  do_accept();
+}
+
+}  // namespace tessera::gateway

@@ -1,0 +1,37 @@
+#pragma once
+// Accepts TCP connections and hands each to an HttpSession. Opening is
+// separate from the constructor so main() can report a bind failure (port in
+// use, bad address) with a clear message and exit code instead of throwing.
+#include "gateway/http_session.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+namespace tessera::gateway {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(boost::asio::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log);
+
+  // Open, bind and listen. Port 0 binds a free port: read local_endpoint().
+  [[nodiscard]] boost::beast::error_code open(const boost::asio::ip::tcp::endpoint& endpoint);
+  [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  void run();   // start accepting; call after a successful open()
+  void stop();  // stop accepting; sessions in flight are not touched
+
+ private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<const StaticSite> site_;
+  RequestLog log_;
+};
+
+}  // namespace tessera::gateway

@@ -1,0 +1,61 @@
+// tessera-gateway: parse flags, open the web root, listen, serve until
+// SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
+// stdout, "Tessera gateway listening on http://ADDR:PORT/" with the bound
+// port, flushed; request logs on stderr; exit 0 on a signal, 1 when it cannot
+// listen, 2 for bad arguments.
+#include "gateway/listener.hpp"
+#include "gateway/options.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+int main(int argc, char** argv) {
+  namespace gw = tessera::gateway;
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  auto parsed = gw::parse_options(args);
+  if (const auto* bad = std::get_if<gw::OptionsError>(&parsed)) {
+    std::cerr << "tessera-gateway: " << bad->message << "\n(see tessera-gateway --help)\n";
+    return 2;
+  }
+  const auto& options = std::get<gw::Options>(parsed);
+  if (options.show_help) {
+    std::cout << gw::usage_text();
+    return 0;
+  }
+
+  std::string error;
+  auto site = gw::StaticSite::open(options.web_root, error);
+  if (!site) {
+    std::cerr << "tessera-gateway: " << error << "\n";
+    return 2;
+  }
+  if (!std::filesystem::is_regular_file(site->root() / "index.html")) {
+    std::cerr << "tessera-gateway: warning: no index.html in " << site->root()
+              << " (has the client been built?)\n";
+  }
+
+  boost::asio::io_context ioc{1};
+  const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
+  auto listener = std::make_shared<gw::Listener>(
+      ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log);
+  if (const auto ec = listener->open(options.listen)) {
+    std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "
+              << ec.message() << "\n";
+    return 1;
+  }
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::beast::error_code, int) {
+    listener->stop();
+    ioc.stop();
+  });
+  listener->run();
+  std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint())
+            << std::endl;  // flushed: the caller is waiting for this line
+  ioc.run();
+  return 0;
+}

@@ -1,0 +1,128 @@
+// Argument parsing for tessera-gateway: see options.hpp.
+#include "gateway/options.hpp"
+
+#include <charconv>
+#include <limits>
+
+namespace tessera::gateway {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+OptionsError error(std::string text) { return OptionsError{std::move(text)}; }
+
+}  // namespace
+
+std::variant<tcp::endpoint, OptionsError> parse_listen_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return error("--listen expects ADDR:PORT, for example 127.0.0.1:8080 or [::1]:8080");
+  }
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port_text = text.substr(colon + 1);
+
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(std::string(host), ec);
+  // An IPv6 address must be bracketed, so "::1:8080" cannot be misread as a
+  // port split; an IPv4 address must not be.
+  if (ec || address.is_v6() != bracketed) {
+    return error("--listen: '" + std::string(host) +
+                 "' is not an IPv4 address or a bracketed IPv6 address like [::1]");
+  }
+
+  unsigned port = 0;
+  const auto* first = port_text.data();
+  const auto* last = first + port_text.size();
+  const auto [end, rc] = std::from_chars(first, last, port);
+  if (port_text.empty() || rc != std::errc{} || end != last ||
+      port > std::numeric_limits<std::uint16_t>::max()) {
+    return error("--listen: port must be a number from 0 to 65535 (0 picks a free port)");
+  }
+  return tcp::endpoint{address, static_cast<std::uint16_t>(port)};
+}
+
+std::variant<Options, OptionsError> parse_options(std::span<const std::string_view> args) {
+  for (const auto arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      Options help;
+      help.show_help = true;
+      return help;
+    }
+  }
+
+  Options options;
+  bool have_web_root = false;
+  bool have_listen = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view name = args[i];
+    std::string_view value;
+    bool inline_value = false;
+    // Both "--flag VALUE" and "--flag=VALUE".
+    if (const auto eq = name.find('='); name.starts_with("--") && eq != std::string_view::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (name != "--listen" && name != "--web-root") {
+      return error("unknown argument '" + std::string(name) + "'");
+    }
+    if (!inline_value) {
+      if (i + 1 >= args.size()) return error(std::string(name) + " needs a value");
+      value = args[++i];
+    }
+    if (name == "--listen") {
+      if (have_listen) return error("--listen given twice");
+      have_listen = true;
+      auto endpoint = parse_listen_address(value);
+      if (auto* bad = std::get_if<OptionsError>(&endpoint)) return *bad;
+      options.listen = std::get<tcp::endpoint>(endpoint);
+    } else {
+      if (have_web_root) return error("--web-root given twice");
+      if (value.empty()) return error("--web-root needs a directory");
+      have_web_root = true;
+      options.web_root = std::filesystem::path(value);
+    }
+  }
+  if (!have_web_root) {
+    return error("--web-root DIR is required (the built client, e.g. build/wasm/web)");
+  }
+  return options;
+}
+
+std::string listen_url(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host =
+      address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
+}
+
+std::string usage_text() {
+  return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT]
+
+Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
+loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
+with the port actually bound, then one line per request on stderr (method,
+status, bytes; never the path). SIGINT or SIGTERM stops it with exit code 0.
+
+Options:
+  --web-root DIR      required; the built client folder (build/wasm/web).
+                      Serves its files by exact name: .html .js .wasm .css
+                      .json .png .svg .ttf .ico; / and /v/<visit-id> serve
+                      index.html. Everything else is 404: other types, dot
+                      files, directories (no listing), "..", encoded slashes
+                      or dots, and symlinks that lead outside DIR.
+  --listen ADDR:PORT  default 127.0.0.1:8080. IPv4, or IPv6 in brackets
+                      ([::1]:8080). Port 0 picks a free port.
+  --help, -h          show this text and exit.
+
+Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
+header 8 KiB (431), request body 4 KiB (413), 30 s to receive a request.
+Exit codes: 0 clean stop, 1 cannot listen, 2 bad arguments or web root.
+)";
+}
+
+}  // namespace tessera::gateway
