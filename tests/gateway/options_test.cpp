@@ -1,0 +1,85 @@
+// parse_options / parse_listen_address / listen_url: every accepted form and
+// the errors main() turns into exit code 2.
+#include "gateway/options.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace tessera::gateway;
+
+namespace {
+
+std::variant<Options, OptionsError> parse(std::vector<std::string_view> args) {
+  return parse_options(args);
+}
+
+Options parse_ok(std::vector<std::string_view> args) {
+  auto result = parse(std::move(args));
+  if (const auto* bad = std::get_if<OptionsError>(&result)) FAIL("unexpected error: " << bad->message);
+  return std::get<Options>(result);
+}
+
+std::string parse_error(std::vector<std::string_view> args) {
+  auto result = parse(std::move(args));
+  REQUIRE(std::holds_alternative<OptionsError>(result));
+  return std::get<OptionsError>(result).message;
+}
+
+}  // namespace
+
+TEST_CASE("options_default_to_loopback_port_8080", "[gateway][options]") {
+  const auto options = parse_ok({"--web-root", "build/wasm/web"});
+  CHECK(options.listen.address().to_string() == "127.0.0.1");
+  CHECK(options.listen.port() == 8080);
+  CHECK(options.web_root == "build/wasm/web");
+  CHECK_FALSE(options.show_help);
+}
+
+TEST_CASE("options_accept_ipv4_bracketed_ipv6_and_port_zero", "[gateway][options]") {
+  auto options = parse_ok({"--listen", "0.0.0.0:0", "--web-root", "w"});
+  CHECK(options.listen.address().to_string() == "0.0.0.0");
+  CHECK(options.listen.port() == 0);
+
+  options = parse_ok({"--web-root=w", "--listen=[::1]:65535"});
+  CHECK(options.listen.address().is_v6());
+  CHECK(options.listen.address().to_string() == "::1");
+  CHECK(options.listen.port() == 65535);
+}
+
+TEST_CASE("options_help_wins_even_after_a_bad_flag", "[gateway][options]") {
+  CHECK(parse_ok({"--help"}).show_help);
+  CHECK(parse_ok({"--nonsense", "-h"}).show_help);
+  const auto usage = usage_text();
+  for (const char* flag : {"--web-root", "--listen", "--help", "/v/", "405", "414", "431"}) {
+    CHECK(usage.find(flag) != std::string::npos);
+  }
+}
+
+TEST_CASE("options_reject_bad_flags_with_a_message_naming_them", "[gateway][options]") {
+  CHECK_THAT(parse_error({}), Catch::Contains("--web-root"));
+  CHECK_THAT(parse_error({"--web-root", "w", "--port", "1"}), Catch::Contains("--port"));
+  CHECK_THAT(parse_error({"--web-root"}), Catch::Contains("needs a value"));
+  CHECK_THAT(parse_error({"--web-root="}), Catch::Contains("--web-root"));
+  CHECK_THAT(parse_error({"--web-root", "a", "--web-root", "b"}), Catch::Contains("twice"));
+  CHECK_THAT(parse_error({"--web-root", "w", "--listen", "127.0.0.1:1", "--listen", "127.0.0.1:2"}),
+             Catch::Contains("twice"));
+  CHECK_THAT(parse_error({"w"}), Catch::Contains("'w'"));
+}
+
+TEST_CASE("options_reject_malformed_listen_addresses", "[gateway][options]") {
+  for (const char* bad : {"", "8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
+                          "127.0.0.1:-1", "127.0.0.1:80x", "127.0.0.1: 80", "localhost:8080",
+                          "::1:8080", "[127.0.0.1]:80", "[::1:80", "1.2.3:80", "[]:80"}) {
+    INFO("address: " << bad);
+    CHECK(std::holds_alternative<OptionsError>(parse_listen_address(bad)));
+    CHECK(std::holds_alternative<OptionsError>(parse({"--web-root", "w", "--listen", bad})));
+  }
+}
+
+TEST_CASE("listen_url_brackets_ipv6_addresses", "[gateway][options]") {
+  namespace ip = boost::asio::ip;
+  CHECK(listen_url({ip::make_address("127.0.0.1"), 8080}) == "http://127.0.0.1:8080/");
+  CHECK(listen_url({ip::make_address("::1"), 43211}) == "http://[::1]:43211/");
+}

@@ -1,0 +1,150 @@
+// The tessera-gateway executable as scripts use it: start it with port 0, read
+// its one stdout line, fetch a page, stop it with SIGTERM, expect exit 0 and
+// nothing more on stdout; and the exit codes for --help and bad arguments.
+// Every wait is on the child (a line, a response, its exit), never a sleep.
+#include "temp_web_root.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+using tessera::gateway::test::TempWebRoot;
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+// A child process with its stdout on a pipe.
+class Child {
+ public:
+  explicit Child(std::vector<std::string> args) {
+    args.insert(args.begin(), TESSERA_GATEWAY_EXE);
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addclose(&actions, fds[1]);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    stdout_ = fds[0];
+    REQUIRE(rc == 0);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_ >= 0) close(stdout_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // Blocks until a newline or end of output; the newline is not returned.
+  std::string read_line() {
+    std::string line;
+    char c;
+    while (read(stdout_, &c, 1) == 1 && c != '\n') line.push_back(c);
+    return line;
+  }
+  std::string read_rest() {
+    std::string out;
+    char chunk[512];
+    ssize_t n;
+    while ((n = read(stdout_, chunk, sizeof chunk)) > 0) out.append(chunk, static_cast<size_t>(n));
+    return out;
+  }
+  void signal(int sig) { REQUIRE(kill(pid_, sig) == 0); }
+  // The exit code, or -1 when the child did not exit normally.
+  int wait() {
+    int status = 0;
+    REQUIRE(waitpid(pid_, &status, 0) == pid_);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("gateway_process_prints_its_bound_port_serves_and_stops_on_sigterm",
+          "[gateway][process]") {
+  TempWebRoot temp;
+  Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string()});
+
+  const std::string line = child.read_line();
+  const std::string prefix = "Tessera gateway listening on http://127.0.0.1:";
+  REQUIRE(line.starts_with(prefix));
+  REQUIRE(line.ends_with("/"));
+  const std::string port_text = line.substr(prefix.size(), line.size() - prefix.size() - 1);
+  const int port = std::stoi(port_text);
+  REQUIRE(port > 0);
+  REQUIRE(std::to_string(port) == port_text);
+
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  http::request<http::empty_body> req{http::verb::get, "/v/abc", 11};
+  req.set(http::field::host, "localhost");
+  http::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  CHECK(res.result() == http::status::ok);
+  CHECK(res.body() == tessera::gateway::test::kIndexHtml);
+
+  child.signal(SIGTERM);
+  CHECK(child.wait() == 0);
+  CHECK(child.read_rest().empty());  // exactly one line on stdout
+}
+
+TEST_CASE("gateway_process_stops_on_sigint_too", "[gateway][process]") {
+  TempWebRoot temp;
+  Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string()});
+  REQUIRE(child.read_line().starts_with("Tessera gateway listening on "));
+  child.signal(SIGINT);
+  CHECK(child.wait() == 0);
+}
+
+TEST_CASE("gateway_process_exit_codes_for_help_and_bad_arguments", "[gateway][process]") {
+  {
+    Child child({"--help"});
+    CHECK(child.read_rest().find("--web-root DIR") != std::string::npos);
+    CHECK(child.wait() == 0);
+  }
+  const std::vector<std::vector<std::string>> bad = {
+      {},
+      {"--web-root"},
+      {"--bogus", "--web-root", "."},
+      {"--listen", "localhost:80", "--web-root", "."},
+      {"--web-root", "/nonexistent/tessera-web-root"},
+  };
+  for (const auto& args : bad) {
+    INFO("args: " << args.size());
+    Child child(args);
+    CHECK(child.read_rest().empty());  // errors go to stderr only
+    CHECK(child.wait() == 2);
+  }
+}
