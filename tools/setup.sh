@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages: native build, WebAssembly toolchain, browsers for tests.
 APT_PACKAGES=(
   # build
-  cmake ninja-build g++ clang-14 make pkg-config dpkg-dev
+  cmake ninja-build g++ clang-14 make pkg-config dpkg-dev autoconf automake libtool
   # native libraries (the gateway, shared/ natively, tests)
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2 libsodium-dev libsqlite3-dev
   # fuzzing and sanitizers
@@ -17,7 +17,7 @@ APT_PACKAGES=(
   # WebAssembly toolchain; the client's third-party code comes from `apt-get source`
   emscripten
   # the client's font
-  fonts-dejavu-core
+  fonts-dejavu-core python3-fonttools
   # browser tests
   chromium
 )
@@ -78,6 +78,35 @@ if lines:
 PY
   apt-get update -qq
 fi
+
+# Source packages built for WebAssembly, pinned to exact Debian versions.
+# apt verifies each against the signed Release file before unpacking.
+SOURCE_PACKAGES=(
+  "imgui=1.86+ds-1"
+  "libsodium=1.0.18-1+deb12u1"
+)
+THIRD_PARTY="$ROOT/build/third_party"
+for pin in "${SOURCE_PACKAGES[@]}"; do
+  name="${pin%%=*}" version="${pin#*=}"
+  dest="$THIRD_PARTY/$name"
+  if [[ "$(cat "$dest/VERSION" 2>/dev/null)" != "$version" ]]; then
+    log "fetching Debian source package $pin"
+    work="$THIRD_PARTY/.fetch-$name"
+    rm -rf "$work" "$dest" && mkdir -p "$work"
+    # apt drops privileges to _apt for downloads; let it write here.
+    chown _apt "$work" 2>/dev/null || true
+    (cd "$work" && apt-get source -qq "$pin" >/dev/null)
+    src_dir="$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -n1)"
+    [[ -n "$src_dir" ]] || { echo "apt-get source $pin unpacked nothing" >&2; exit 1; }
+    mv "$src_dir" "$dest"
+    rm -rf "$work"
+    # Debian's libsodium source ships configure.ac only: generate configure.
+    if [[ -f "$dest/configure.ac" && ! -x "$dest/configure" ]]; then
+      (cd "$dest" && autoreconf -fi >/dev/null 2>&1)
+    fi
+    echo "$version" > "$dest/VERSION"
+  fi
+done
 
 # npm packages for the browser tests and the independent crypto check,
 # pinned by tests/package-lock.json.

@@ -107,9 +107,10 @@ add_library(tessera::sodium ALIAS tessera_sodium)
 set(_imgui "${TESSERA_THIRD_PARTY_DIR}/imgui")
 add_library(tessera_imgui STATIC
   ${_imgui}/imgui.cpp ${_imgui}/imgui_draw.cpp ${_imgui}/imgui_tables.cpp ${_imgui}/imgui_widgets.cpp
-  ${_imgui}/backends/imgui_impl_glfw.cpp ${_imgui}/backends/imgui_impl_opengl3.cpp)
+  ${_imgui}/backends/imgui_impl_glfw.cpp ${_imgui}/backends/imgui_impl_opengl3.cpp
+  ${_imgui}/misc/cpp/imgui_stdlib.cpp)
 add_library(tessera::imgui ALIAS tessera_imgui)
-target_include_directories(tessera_imgui SYSTEM PUBLIC ${_imgui} ${_imgui}/backends)
+target_include_directories(tessera_imgui SYSTEM PUBLIC ${_imgui} ${_imgui}/backends ${_imgui}/misc/cpp)
 target_compile_definitions(tessera_imgui PUBLIC
   IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_DISABLE_DEMO_WINDOWS IMGUI_DISABLE_DEBUG_TOOLS)
 target_compile_options(tessera_imgui PRIVATE -Os -sUSE_GLFW=3)

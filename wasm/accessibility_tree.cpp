@@ -1,0 +1,102 @@
+#include "wasm/accessibility_tree.hpp"
+
+#include <cassert>
+#include <nlohmann/json.hpp>
+
+namespace tessera::client {
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::heading: return "heading";
+    case Role::text: return "text";
+    case Role::button: return "button";
+    case Role::checkbox: return "checkbox";
+    case Role::textbox: return "textbox";
+  }
+  return "text";
+}
+
+std::string_view visible_label(std::string_view label) {
+  const auto cut = label.find("##");
+  return cut == std::string_view::npos ? label : label.substr(0, cut);
+}
+
+void AccessibilityTree::begin_frame() {
+  nodes_.clear();
+  described_.clear();
+  seen_order_.clear();
+  seen_.clear();
+}
+
+void AccessibilityTree::add(AccessibleNode node) {
+  const bool fresh = described_.insert(node.id).second;
+  assert(fresh && "two widgets share an ImGui id this frame: give one a '##suffix'");
+  if (!fresh) return;
+  nodes_.push_back(std::move(node));
+}
+
+void AccessibilityTree::note_item(std::uint32_t id, Rect rect) {
+  if (id == 0) return;
+  auto [it, inserted] = seen_.try_emplace(id);
+  if (inserted) seen_order_.push_back(id);
+  it->second.rect = rect;
+}
+
+void AccessibilityTree::note_item_label(std::uint32_t id, std::string_view label, bool checkable,
+                                        bool checked) {
+  auto it = seen_.find(id);
+  if (it == seen_.end()) return;
+  it->second.label = std::string(visible_label(label));
+  it->second.checkable = checkable;
+  it->second.checked = checked;
+}
+
+void AccessibilityTree::end_frame() {
+  // Anything ImGui drew with an id and a label that no widget described is
+  // still an interactive item a person can reach: mirror it as best we can.
+  for (const auto id : seen_order_) {
+    if (described_.count(id)) continue;
+    const auto& item = seen_.at(id);
+    if (item.label.empty()) continue;
+    AccessibleNode node;
+    node.id = id;
+    node.role = item.checkable ? Role::checkbox : Role::button;
+    node.name = item.label;
+    node.rect = item.rect;
+    node.checked = item.checked;
+    nodes_.push_back(std::move(node));
+  }
+}
+
+std::optional<std::string> AccessibilityTree::take_update() {
+  if (ever_published_ && nodes_ == published_) return std::nullopt;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& n : nodes_) {
+    nlohmann::json j = {{"id", n.id},
+                        {"role", role_name(n.role)},
+                        {"name", n.name},
+                        {"x", n.rect.x},
+                        {"y", n.rect.y},
+                        {"w", n.rect.w},
+                        {"h", n.rect.h}};
+    if (n.disabled) j["disabled"] = true;
+    if (n.role == Role::checkbox) j["checked"] = n.checked;
+    if (n.role == Role::textbox) j["value"] = n.value;
+    if (n.role == Role::heading) j["level"] = n.level;
+    list.push_back(std::move(j));
+  }
+  published_ = nodes_;
+  ever_published_ = true;
+  // Replace invalid UTF-8 rather than abort: a label is never worth a crash.
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::string> AccessibilityTree::take_text_from_dom(std::uint32_t id) {
+  auto it = texts_.find(id);
+  if (it == texts_.end()) return std::nullopt;
+  std::string text = std::move(it->second);
+  texts_.erase(it);
+  return text;
+}
+
+}  // namespace tessera::client

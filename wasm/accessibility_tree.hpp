@@ -1,0 +1,83 @@
+#pragma once
+// The accessible DOM layer's model: what the client drew this frame, as a
+// screen reader must see it (role, name, state, place), and what assistive
+// input arrived from the DOM for the widgets to consume next frame.
+//
+// Screen readers see nothing of a canvas (ocornut/imgui#4122, #8022), so every
+// heading and interactive widget is mirrored into real DOM elements by
+// web/bridge.js. This file is plain C++ with no ImGui and no JS: the widgets
+// feed it, the bridge publishes its JSON, and tests check it natively.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace tessera::client {
+
+// ARIA role names, as the DOM layer renders them.
+enum class Role : std::uint8_t { heading, text, button, checkbox, textbox };
+[[nodiscard]] std::string_view role_name(Role role);
+
+// In canvas backbuffer pixels (device pixels); the bridge converts to CSS px.
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+  friend bool operator==(const Rect&, const Rect&) = default;
+};
+
+struct AccessibleNode {
+  std::uint32_t id = 0;  // the ImGui item id: stable across frames
+  Role role = Role::text;
+  std::string name;      // the accessible name (a label, or the text itself)
+  Rect rect;
+  bool disabled = false;
+  bool checked = false;  // checkbox only
+  std::string value;     // textbox only
+  int level = 0;         // heading only: 1..6
+  friend bool operator==(const AccessibleNode&, const AccessibleNode&) = default;
+};
+
+class AccessibilityTree {
+ public:
+  void begin_frame();
+  // Describes one item drawn this frame. Ids must be unique within a frame.
+  void add(AccessibleNode node);
+  // What ImGui itself reported about an item (test-engine hooks). Items no
+  // widget described are still mirrored, so nothing interactive is invisible.
+  void note_item(std::uint32_t id, Rect rect);
+  void note_item_label(std::uint32_t id, std::string_view label, bool checkable, bool checked);
+  void end_frame();
+
+  [[nodiscard]] const std::vector<AccessibleNode>& nodes() const { return nodes_; }
+  // JSON for the DOM layer when the tree differs from the last one taken.
+  [[nodiscard]] std::optional<std::string> take_update();
+
+  // Input that arrives from the DOM layer between frames.
+  void request_activation(std::uint32_t id) { activations_.insert(id); }
+  [[nodiscard]] bool consume_activation(std::uint32_t id) { return activations_.erase(id) > 0; }
+  void set_text_from_dom(std::uint32_t id, std::string text) { texts_[id] = std::move(text); }
+  [[nodiscard]] std::optional<std::string> take_text_from_dom(std::uint32_t id);
+
+ private:
+  struct SeenItem {
+    Rect rect;
+    std::string label;
+    bool checkable = false;
+    bool checked = false;
+  };
+  std::vector<AccessibleNode> nodes_;
+  std::vector<AccessibleNode> published_;
+  bool ever_published_ = false;
+  std::unordered_set<std::uint32_t> described_;
+  std::vector<std::uint32_t> seen_order_;
+  std::unordered_map<std::uint32_t, SeenItem> seen_;
+  std::unordered_set<std::uint32_t> activations_;
+  std::unordered_map<std::uint32_t, std::string> texts_;
+};
+
+// ImGui labels may carry an id suffix ("Send##chat"); only the part before it is shown.
+[[nodiscard]] std::string_view visible_label(std::string_view label);
+
+}  // namespace tessera::client

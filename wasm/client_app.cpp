@@ -1,0 +1,209 @@
+#include "wasm/client_app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "wasm/bridge.hpp"
+#include "wasm/widgets.hpp"
+
+namespace tessera::client {
+namespace {
+
+constexpr const char* kCanvas = "#canvas";
+constexpr float kBodyFontPx = 20.0f;     // CSS px: readable on a phone
+constexpr float kHeadingFontPx = 32.0f;
+constexpr float kMaxContentWidthPx = 560.0f;
+
+ClientApp* app_of(GLFWwindow* window) { return static_cast<ClientApp*>(glfwGetWindowUserPointer(window)); }
+
+// GLFW input callbacks, installed before ImGui's (which chain to them), so
+// every input event asks for frames.
+void on_cursor(GLFWwindow* w, double, double) { app_of(w)->request_frames(); }
+void on_button(GLFWwindow* w, int, int, int) { app_of(w)->request_frames(); }
+void on_scroll(GLFWwindow* w, double, double) { app_of(w)->request_frames(); }
+void on_key(GLFWwindow* w, int, int, int, int) { app_of(w)->request_frames(); }
+void on_char(GLFWwindow* w, unsigned int) { app_of(w)->request_frames(); }
+
+}  // namespace
+
+bool ClientApp::start() {
+  install_bridge();
+  if (!glfwInit()) {
+    tessera_bridge_fail("This browser could not start the Tessera window.");
+    return false;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);  // WebGL2
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  window_ = glfwCreateWindow(640, 480, "Tessera", nullptr, nullptr);
+  if (!window_) {
+    tessera_bridge_fail("Tessera needs WebGL2, which this browser did not provide.");
+    return false;
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetCursorPosCallback(window_, on_cursor);
+  glfwSetMouseButtonCallback(window_, on_button);
+  glfwSetScrollCallback(window_, on_scroll);
+  glfwSetKeyCallback(window_, on_key);
+  glfwSetCharCallback(window_, on_char);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no layout files: kiosks must keep nothing
+  io.LogFilename = nullptr;
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  g.TestEngine = &a11y_;           // read by wasm/imgui_item_hooks.cpp
+  g.TestEngineHookItems = true;
+
+  ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, false,
+                                 [](int, const EmscriptenUiEvent*, void* user) -> EM_BOOL {
+                                   static_cast<ClientApp*>(user)->request_frames();
+                                   return false;
+                                 });
+  fit_canvas();
+  request_frames();
+  return true;
+}
+
+// Before glfwInit: the bridge's keyboard guard must be registered ahead of
+// GLFW's window listeners so it can keep keys meant for the DOM layer away
+// from them.
+void ClientApp::install_bridge() {
+  tessera_bridge_init(
+      this,
+      [](void* user, std::uint32_t id) {
+        auto* self = static_cast<ClientApp*>(user);
+        self->a11y_.request_activation(id);
+        self->request_frames();
+      },
+      [](void* user, std::uint32_t id, const char* utf8) {
+        auto* self = static_cast<ClientApp*>(user);
+        self->a11y_.set_text_from_dom(id, utf8);
+        self->request_frames();
+      });
+}
+
+void ClientApp::request_frames(int count) {
+  if (frames_wanted_ < count) frames_wanted_ = count;
+  if (frame_scheduled_) return;
+  frame_scheduled_ = true;
+  emscripten_request_animation_frame(
+      [](double, void* user) -> EM_BOOL {
+        static_cast<ClientApp*>(user)->on_animation_frame();
+        return false;  // one frame per request: the loop sleeps when idle
+      },
+      this);
+}
+
+void ClientApp::on_animation_frame() {
+  frame_scheduled_ = false;
+  draw_frame();
+  if (--frames_wanted_ > 0) request_frames(frames_wanted_);
+}
+
+// Sizes the backbuffer to the canvas's CSS size times devicePixelRatio, so
+// text is sharp on phones; ImGui then works in device pixels throughout.
+void ClientApp::fit_canvas() {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size(kCanvas, &css_w, &css_h);
+  const double dpr = emscripten_get_device_pixel_ratio();
+  const int w = static_cast<int>(std::lround(css_w * dpr));
+  const int h = static_cast<int>(std::lround(css_h * dpr));
+  int cur_w = 0, cur_h = 0;
+  glfwGetWindowSize(window_, &cur_w, &cur_h);
+  if (w != cur_w || h != cur_h) {
+    glfwSetWindowSize(window_, w, h);
+    // GLFW's resize also sets the element's CSS size; give the layout back to CSS.
+    emscripten_set_element_css_size(kCanvas, css_w, css_h);
+  }
+  if (static_cast<float>(dpr) != scale_ || !body_font_) {
+    scale_ = static_cast<float>(dpr);
+    load_fonts();
+  }
+}
+
+void ClientApp::load_fonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  std::size_t size = 0;
+  std::uint8_t* ttf = tessera_bridge_take_font(&size);
+  if (ttf) {
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;  // one buffer, two sizes: freed below
+    body_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kBodyFontPx * scale_, &config);
+    heading_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kHeadingFontPx * scale_, &config);
+    io.Fonts->Build();
+    std::free(ttf);
+  } else {
+    // The loader always provides the font; the bitmap fallback keeps the page usable.
+    body_font_ = heading_font_ = io.Fonts->AddFontDefault();
+  }
+  ImGui_ImplOpenGL3_DestroyDeviceObjects();  // NewFrame rebuilds them with the new atlas
+  ImGui::GetStyle() = ImGuiStyle();
+  ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.FrameRounding = 6.0f;
+  style.FramePadding = ImVec2(12.0f, 10.0f);
+  style.ItemSpacing = ImVec2(12.0f, 14.0f);
+  style.ScaleAllSizes(scale_);
+}
+
+void ClientApp::draw_frame() {
+  fit_canvas();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  a11y_.begin_frame();
+
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->Pos);
+  ImGui::SetNextWindowSize(viewport->Size);
+  ImGui::Begin("Tessera", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const float content_w = std::min(viewport->Size.x - 32.0f * scale_, kMaxContentWidthPx * scale_);
+  const float margin = (viewport->Size.x - content_w) * 0.5f;
+  ImGui::SetCursorPos(ImVec2(margin, 48.0f * scale_));
+  ImGui::BeginGroup();
+  ImGui::PushItemWidth(content_w);
+  ImGui::PushTextWrapPos(margin + content_w);
+  const Screen before = state_.screen;
+  ui::Ui ui{a11y_, body_font_, heading_font_, scale_};
+  ImGui::PushFont(body_font_);
+  draw_screen(ui, state_);
+  ImGui::PopFont();
+  ImGui::PopTextWrapPos();
+  ImGui::PopItemWidth();
+  ImGui::EndGroup();
+  ImGui::End();
+
+  a11y_.end_frame();
+  ImGui::Render();
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+  glViewport(0, 0, fb_w, fb_h);
+  glClearColor(0.96f, 0.97f, 0.98f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  if (auto update = a11y_.take_update()) tessera_bridge_publish_a11y(update->c_str());
+  if (state_.screen != before) request_frames();  // lay the new screen out fully
+  if (!first_frame_done_) {
+    first_frame_done_ = true;
+    tessera_bridge_ready();
+  }
+}
+
+}  // namespace tessera::client

@@ -1,0 +1,49 @@
+#pragma once
+// The client's frame loop: owns the GLFW window (a WebGL2 canvas), the ImGui
+// context and the accessible DOM layer, and renders only when something
+// changed. Idle frames burn CPU (ocornut/imgui#2749, #5023): a frame runs
+// after input, a resize or a state change, plus a few more so hover and
+// press states settle, and then the loop sleeps.
+#include <cstdint>
+
+#include "wasm/accessibility_tree.hpp"
+#include "wasm/screens.hpp"
+
+struct GLFWwindow;
+struct ImFont;
+
+namespace tessera::client {
+
+class ClientApp {
+ public:
+  ClientApp() = default;
+  ClientApp(const ClientApp&) = delete;
+  ClientApp& operator=(const ClientApp&) = delete;
+
+  // Creates the window, context and fonts. False (after telling the page
+  // why) when the browser cannot run the client.
+  [[nodiscard]] bool start();
+  // Asks for frames to be drawn; cheap to call from any event.
+  void request_frames(int count = kSettleFrames);
+
+ private:
+  static constexpr int kSettleFrames = 3;
+
+  void install_bridge();
+  void on_animation_frame();
+  void draw_frame();
+  void fit_canvas();
+  void load_fonts();
+
+  GLFWwindow* window_ = nullptr;
+  AccessibilityTree a11y_;
+  ClientState state_;
+  ImFont* body_font_ = nullptr;
+  ImFont* heading_font_ = nullptr;
+  float scale_ = 1.0f;
+  int frames_wanted_ = 0;
+  bool frame_scheduled_ = false;
+  bool first_frame_done_ = false;
+};
+
+}  // namespace tessera::client
