@@ -64,11 +64,46 @@ std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text)
 }
 
 bool base64url_decode_exact(std::string_view text, std::span<std::uint8_t> out) {
-  if (text.size() != (out.size() * 4 + 2) / 3) return false;
-  const auto decoded = base64url_decode(text);
-  if (!decoded || decoded->size() != out.size()) return false;
-  std::copy(decoded->begin(), decoded->end(), out.begin());
+  // Decodes straight into out (no heap copy: out may be a secret). On failure
+  // out is zeroed, so no partial secret is left behind.
+  const auto fail = [&] {
+    std::fill(out.begin(), out.end(), std::uint8_t{0});
+    return false;
+  };
+  if (text.size() != (out.size() * 4 + 2) / 3) return fail();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t n = 0;
+  for (const char c : text) {
+    const std::int8_t v = kReverse[static_cast<unsigned char>(c)];
+    if (v < 0) return fail();
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = static_cast<std::uint8_t>((acc >> bits) & 0xff);
+    }
+  }
+  const bool canonical = bits == 0 || (acc & ((1u << bits) - 1)) == 0;
+  acc = 0;
+  if (!canonical || n != out.size()) return fail();
   return true;
+}
+
+void base64url_encode_to(std::span<const std::uint8_t> bytes, std::span<char> out) {
+  std::size_t o = 0;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const std::uint8_t b : bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out[o++] = kAlphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out[o++] = kAlphabet[(acc << (6 - bits)) & 63];
+  acc = 0;
 }
 
 }  // namespace tessera

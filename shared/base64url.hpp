@@ -18,6 +18,14 @@ namespace tessera {
 [[nodiscard]] std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text);
 
 // Decodes into a buffer of exactly out.size() bytes; false on any mismatch.
+// Writes no copy anywhere else, so it is the one to use for secrets.
 [[nodiscard]] bool base64url_decode_exact(std::string_view text, std::span<std::uint8_t> out);
+
+// Characters base64url_encode produces for n bytes.
+[[nodiscard]] constexpr std::size_t base64url_encoded_size(std::size_t n) { return (n * 4 + 2) / 3; }
+
+// Encodes into out, which must hold exactly base64url_encoded_size(bytes.size())
+// characters (for secrets: no std::string is made).
+void base64url_encode_to(std::span<const std::uint8_t> bytes, std::span<char> out);
 
 }  // namespace tessera
