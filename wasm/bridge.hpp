@@ -19,6 +19,8 @@ void tessera_bridge_publish_a11y(const char* json);
 // The UI font the loader fetched; the returned buffer is malloc'ed and owned
 // by the caller (ImGui frees it). Null if the loader had none.
 std::uint8_t* tessera_bridge_take_font(std::size_t* size);
+// Resizes the canvas backbuffer (not its CSS size) and tells GLFW.
+void tessera_bridge_set_backbuffer_size(int width, int height);
 // The first frame is on screen: hide the loader.
 void tessera_bridge_ready();
 // Something the client cannot recover from: show a message instead of the UI.

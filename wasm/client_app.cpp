@@ -125,9 +125,10 @@ void ClientApp::fit_canvas() {
   int cur_w = 0, cur_h = 0;
   glfwGetWindowSize(window_, &cur_w, &cur_h);
   if (w != cur_w || h != cur_h) {
-    glfwSetWindowSize(window_, w, h);
-    // GLFW's resize also sets the element's CSS size; give the layout back to CSS.
-    emscripten_set_element_css_size(kCanvas, css_w, css_h);
+    // Not glfwSetWindowSize: Emscripten's GLFW asks for fullscreen when the
+    // size equals the screen's (library_glfw.js), as on a kiosk. This resizes
+    // the backbuffer, tells GLFW, and leaves the CSS size to the stylesheet.
+    tessera_bridge_set_backbuffer_size(w, h);
   }
   if (static_cast<float>(dpr) != scale_ || !body_font_) {
     scale_ = static_cast<float>(dpr);
@@ -156,6 +157,7 @@ void ClientApp::load_fonts() {
   ImGui::StyleColorsLight();
   ImGuiStyle& style = ImGui::GetStyle();
   style.FrameRounding = 6.0f;
+  style.WindowBorderSize = 0.0f;
   style.FramePadding = ImVec2(12.0f, 10.0f);
   style.ItemSpacing = ImVec2(12.0f, 14.0f);
   style.ScaleAllSizes(scale_);

@@ -57,7 +57,6 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   const std::string_view name = visible_label(label);
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
-  ImGui::SetNextItemWidth(-1.0f);
   bool changed = ImGui::InputText("##field", &value);
   const ImGuiID id = ImGui::GetItemID();
   ImGui::PopID();

@@ -13,7 +13,8 @@ var TesseraBridge = {
   $TesseraLayer__deps: ['malloc', 'free'],
   $TesseraLayer: {
     root: null,
-    elements: new Map(),  // ImGui id -> element
+    elements: null,       // ImGui id -> element (a Map, made in init: library
+                          // objects are serialized, so no live values here)
     order: [],            // ids in the order last published (the tab order)
     user: 0,
     onActivate: 0,
@@ -126,6 +127,8 @@ var TesseraBridge = {
     TesseraLayer.onActivate = onActivate;
     TesseraLayer.onText = onText;
     TesseraLayer.root = document.getElementById('a11y-layer');
+    TesseraLayer.elements = new Map();
+    TesseraLayer.order = [];
     ['keydown', 'keypress', 'keyup'].forEach(function(type) {
       window.addEventListener(type, TesseraLayer.guardKeys, true);
     });
@@ -144,6 +147,14 @@ var TesseraBridge = {
     HEAPU8.set(font, ptr);
     HEAPU32[sizePtr >> 2] = font.length;
     return ptr;
+  },
+
+  tessera_bridge_set_backbuffer_size__deps: ['$Browser'],
+  tessera_bridge_set_backbuffer_size: function(width, height) {
+    // Browser.setCanvasSize notifies GLFW's resize listener, unlike setting
+    // canvas.width directly, and unlike glfwSetWindowSize it never asks for
+    // fullscreen.
+    Browser.setCanvasSize(width, height);
   },
 
   tessera_bridge_ready: function() {

@@ -1,0 +1,99 @@
+// The walking skeleton, as a person with a screen reader or keyboard meets
+// it: the real gateway serves the real client, which loads its WebAssembly,
+// draws with ImGui, and publishes its widgets to the accessible DOM layer.
+// Every interaction below goes through that layer, by role and name.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { collectPageProblems, launchBrowser, requiredEnv, startGateway } from './harness.mjs';
+
+const webRoot = requiredEnv('TESSERA_WEB_ROOT');
+const outDir = requiredEnv('TESSERA_TEST_OUT');
+let gateway;
+let browser;
+
+before(async () => {
+  gateway = await startGateway({ webRoot });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await gateway?.stop();
+});
+
+test('the first screen is titled Tessera and a button press changes the screen', async () => {
+  const page = await browser.context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${gateway.url}/`);
+
+  const title = page.getByRole('heading', { name: 'Tessera', level: 1 });
+  await title.waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('html').getAttribute('data-state'), 'ready');
+  assert.equal(await page.locator('#loading').isHidden(), true, 'the loader goes away');
+
+  // The heading sits where ImGui drew it: a real rectangle inside the canvas.
+  const box = await title.boundingBox();
+  assert.ok(box && box.width > 20 && box.height > 10, `heading rectangle ${JSON.stringify(box)}`);
+
+  const continueButton = page.getByRole('button', { name: 'Continue' });
+  assert.equal(await continueButton.isDisabled(), true, 'Continue waits for a name');
+
+  // A real <input>: what a phone keyboard, paste or IME would type into.
+  const name = page.getByRole('textbox', { name: 'Your name' });
+  await name.fill('Zoë Ångström');
+  await page.waitForFunction(() => {
+    const b = [...document.querySelectorAll('#a11y-layer button')].find((e) => e.textContent === 'Continue');
+    return b && !b.disabled;
+  });
+  await continueButton.press('Enter');
+
+  await page.getByRole('heading', { name: 'Before your visit' }).waitFor({ timeout: 10000 });
+  assert.equal(await page.getByRole('heading', { name: 'Tessera' }).count(), 0, 'the first screen is gone');
+
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: path.join(outDir, 'skeleton-before-visit.png') });
+
+  // And back, through the keyboard path a screen reader uses.
+  await page.getByRole('button', { name: 'Back' }).press('Enter');
+  await page.getByRole('heading', { name: 'Tessera' }).waitFor({ timeout: 10000 });
+  assert.equal(await name.inputValue(), 'Zoë Ångström', 'the name survives the round trip');
+  await page.screenshot({ path: path.join(outDir, 'skeleton-welcome.png') });
+
+  assert.deepEqual(problems, [], 'no console errors or CSP violations');
+  await page.close();
+});
+
+test('a visit link path serves the same client', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${gateway.url}/v/AAAAAAAAAAAAAAAAAAAAAA#fragment-stays-in-the-browser`);
+  await page.getByRole('heading', { name: 'Tessera', level: 1 }).waitFor({ timeout: 30000 });
+  await page.close();
+});
+
+test('a browser without WebGL2 gets a clear message instead of a blank page', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return type === 'webgl2' ? null : original.call(this, type, ...rest);
+    };
+  });
+  await page.goto(`${gateway.url}/`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 10000 });
+  assert.match(await alert.innerText(), /WebGL2/);
+  await page.close();
+});
+
+test('a browser without WebAssembly gets a clear message instead of a blank page', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => { delete globalThis.WebAssembly; });
+  await page.goto(`${gateway.url}/`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 10000 });
+  assert.match(await alert.innerText(), /WebAssembly/);
+  await page.close();
+});
