@@ -2,6 +2,7 @@
 // Result<T, E>: a value or a typed error, for code that must not throw
 // (exceptions are off in the WebAssembly client). A tiny stand-in for
 // std::expected, which neither libc++ 14 nor our C++20 baseline has.
+#include <cstdlib>
 #include <utility>
 #include <variant>
 
@@ -19,19 +20,24 @@ class [[nodiscard]] Result {
   [[nodiscard]] bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  // Calling these on the wrong alternative is programmer misuse: std::get
-  // would throw, so check first (both are cheap).
-  [[nodiscard]] T& value() & { return *std::get_if<0>(&v_); }
-  [[nodiscard]] const T& value() const& { return *std::get_if<0>(&v_); }
-  [[nodiscard]] T&& value() && { return std::move(*std::get_if<0>(&v_)); }
-  [[nodiscard]] E error() const { return *std::get_if<1>(&v_); }
+  // Asking for the alternative a Result does not hold is programmer misuse
+  // and aborts (loudly, in every build): check ok() first.
+  [[nodiscard]] T& value() & { return *must(std::get_if<0>(&v_)); }
+  [[nodiscard]] const T& value() const& { return *must(std::get_if<0>(&v_)); }
+  [[nodiscard]] T&& value() && { return std::move(*must(std::get_if<0>(&v_))); }
+  [[nodiscard]] E error() const { return *must(std::get_if<1>(&v_)); }
 
-  T* operator->() { return std::get_if<0>(&v_); }
-  const T* operator->() const { return std::get_if<0>(&v_); }
+  T* operator->() { return must(std::get_if<0>(&v_)); }
+  const T* operator->() const { return must(std::get_if<0>(&v_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  template <class P>
+  static P* must(P* p) {
+    if (!p) std::abort();
+    return p;
+  }
   std::variant<T, E> v_;
 };
 
