@@ -62,7 +62,7 @@ Result<std::vector<std::uint8_t>, EnvelopeError> envelope_seal(EnvelopeSender& s
 
   // Padded in place in the output buffer, then encrypted in place.
   std::uint8_t* text = out.data() + kEnvelopeHeaderBytes;
-  std::memcpy(text, body.data(), body.size());
+  if (!body.empty()) std::memcpy(text, body.data(), body.size());  // empty spans may be null
   pad_fill(std::span<std::uint8_t>(text, *padded), body.size());
   const auto nonce = counter_nonce(seq);
   crypto_aead_xchacha20poly1305_ietf_encrypt(text, nullptr, text, *padded, out.data(), kEnvelopeHeaderBytes,
