@@ -1,0 +1,71 @@
+#pragma once
+// Chat frames on the WebRTC data channel (docs/PROTOCOL.md §9).
+//
+//   frame = version ‖ seq (u64 BE) ‖ XChaCha20-Poly1305(key = chat key of this
+//           direction, nonce = 0^16 ‖ seq, AD = version ‖ seq, pad(kind ‖ body))
+//
+// The data channel is reliable and ordered, so the receiver takes exactly
+// the next sequence number: replays, reordering and gaps (a dropped frame)
+// are all rejected. Padding hides lengths up to a power-of-two bucket.
+// File offers, acknowledgements and cancellations (file_stream.hpp) travel
+// as chat messages of their own kinds.
+#include <cstdint>
+#include <vector>
+
+#include "shared/handshake.hpp"
+#include "shared/protocol.hpp"
+#include "shared/result.hpp"
+#include "shared/secret.hpp"
+
+namespace tessera {
+
+enum class ChatKind : std::uint8_t {
+  text = 0x01,         // UTF-8 text
+  file_offer = 0x02,   // a file description (file_description_encode)
+  file_ack = 0x03,     // chunks received so far (file_ack_encode)
+  file_cancel = 0x04,  // file id: stop sending / receiving this file
+};
+
+inline constexpr std::size_t kChatHeaderBytes = 1 + 8;
+inline constexpr std::size_t kChatMaxBucket = 16384;
+inline constexpr std::size_t kChatMaxBody = kChatMaxBucket - 2;  // kind byte + at least one pad byte
+inline constexpr std::size_t kChatMinBytes = kChatHeaderBytes + 64 + kAeadTagBytes;
+inline constexpr std::size_t kChatMaxBytes = kChatHeaderBytes + kChatMaxBucket + kAeadTagBytes;
+
+enum class ChatError {
+  bad_size,       // not header + bucket + tag
+  bad_version,    // version byte is not kProtocolVersion
+  replayed,       // sequence number below the next expected one
+  gap,            // sequence number above it: a frame was lost or reordered
+  forged,         // authentication failed: wrong key, other session, any byte changed
+  bad_padding,    // authentic but badly padded
+  unknown_kind,   // authentic, kind byte not a ChatKind
+  bad_text,       // kind text whose body is not UTF-8
+  body_too_long,  // (seal) more than kChatMaxBody
+  exhausted,      // (seal) sequence numbers used up
+};
+
+struct ChatSender {
+  Key key;
+  std::uint64_t next_seq = 0;
+};
+struct ChatReceiver {
+  Key key;
+  std::uint64_t next_seq = 0;
+};
+[[nodiscard]] ChatSender chat_sender(const SessionKeys& keys);
+[[nodiscard]] ChatReceiver chat_receiver(const SessionKeys& keys);
+
+[[nodiscard]] Result<std::vector<std::uint8_t>, ChatError> chat_seal(ChatSender& sender, ChatKind kind,
+                                                                     ByteSpan body);
+
+struct ChatMessage {
+  ChatKind kind = ChatKind::text;
+  SecretBuffer body;
+};
+// The receiver advances only on success.
+[[nodiscard]] Result<ChatMessage, ChatError> chat_open(ChatReceiver& receiver, ByteSpan frame);
+
+[[nodiscard]] const char* chat_error_name(ChatError e);
+
+}  // namespace tessera
