@@ -1,0 +1,116 @@
+#include "wasm/accessibility_tree.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace tessera::client;
+
+namespace {
+
+nlohmann::json parse(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+void draw_welcome(AccessibilityTree& tree, bool continue_enabled) {
+  tree.begin_frame();
+  tree.add({.id = 1, .role = Role::heading, .name = "Tessera", .rect = {10, 10, 100, 30}, .level = 1});
+  tree.add({.id = 2, .role = Role::textbox, .name = "Your name", .rect = {10, 50, 300, 40}, .value = "Ana"});
+  tree.add({.id = 3, .role = Role::button, .name = "Continue", .rect = {10, 100, 90, 40},
+            .disabled = !continue_enabled});
+  tree.end_frame();
+}
+
+}  // namespace
+
+TEST_CASE("the tree publishes role, name, state and place of each widget", "[a11y]") {
+  AccessibilityTree tree;
+  draw_welcome(tree, false);
+  auto update = tree.take_update();
+  REQUIRE(update);
+  const auto nodes = parse(*update);
+  REQUIRE(nodes.size() == 3);
+  CHECK(nodes[0]["role"] == "heading");
+  CHECK(nodes[0]["name"] == "Tessera");
+  CHECK(nodes[0]["level"] == 1);
+  CHECK(nodes[1]["role"] == "textbox");
+  CHECK(nodes[1]["value"] == "Ana");
+  CHECK(nodes[2]["role"] == "button");
+  CHECK(nodes[2]["disabled"] == true);
+  CHECK(nodes[2]["x"] == 10);
+  CHECK(nodes[2]["w"] == 90);
+}
+
+TEST_CASE("an unchanged frame publishes nothing, a changed state publishes again", "[a11y]") {
+  AccessibilityTree tree;
+  draw_welcome(tree, false);
+  REQUIRE(tree.take_update());
+  draw_welcome(tree, false);
+  CHECK_FALSE(tree.take_update());
+  draw_welcome(tree, true);
+  const auto update = tree.take_update();
+  REQUIRE(update);
+  CHECK_FALSE(parse(*update)[2].contains("disabled"));
+}
+
+TEST_CASE("an empty first frame is still published, so the layer starts in sync", "[a11y]") {
+  AccessibilityTree tree;
+  tree.begin_frame();
+  tree.end_frame();
+  const auto update = tree.take_update();
+  REQUIRE(update);
+  CHECK(*update == "[]");
+}
+
+TEST_CASE("activation from the DOM is consumed exactly once by its widget", "[a11y]") {
+  AccessibilityTree tree;
+  tree.request_activation(3);
+  CHECK_FALSE(tree.consume_activation(2));
+  CHECK(tree.consume_activation(3));
+  CHECK_FALSE(tree.consume_activation(3));
+}
+
+TEST_CASE("text typed into the DOM input is taken once", "[a11y]") {
+  AccessibilityTree tree;
+  tree.set_text_from_dom(2, "Zoë");
+  tree.set_text_from_dom(2, "Zoë Å");  // the latest input event wins
+  const auto text = tree.take_text_from_dom(2);
+  REQUIRE(text);
+  CHECK(*text == "Zoë Å");
+  CHECK_FALSE(tree.take_text_from_dom(2));
+}
+
+TEST_CASE("items ImGui reports that no widget described are still mirrored", "[a11y]") {
+  AccessibilityTree tree;
+  tree.begin_frame();
+  tree.add({.id = 1, .role = Role::button, .name = "Described", .rect = {0, 0, 10, 10}});
+  tree.note_item(1, {0, 0, 10, 10});
+  tree.note_item_label(1, "Described", false, false);
+  tree.note_item(7, {5, 5, 20, 20});
+  tree.note_item_label(7, "Mute##call", true, true);
+  tree.note_item(8, {5, 5, 20, 20});  // no label: nothing a person could name
+  tree.end_frame();
+  const auto& nodes = tree.nodes();
+  REQUIRE(nodes.size() == 2);
+  CHECK(nodes[1].id == 7);
+  CHECK(nodes[1].role == Role::checkbox);
+  CHECK(nodes[1].name == "Mute");
+  CHECK(nodes[1].checked);
+}
+
+TEST_CASE("labels hide their ImGui id suffix", "[a11y]") {
+  CHECK(visible_label("Send##chat") == "Send");
+  CHECK(visible_label("Send") == "Send");
+  CHECK(visible_label("##hidden").empty());
+}
+
+TEST_CASE("invalid UTF-8 in a label is replaced, not fatal", "[a11y]") {
+  AccessibilityTree tree;
+  tree.begin_frame();
+  tree.add({.id = 1, .role = Role::text, .name = std::string("bad \xff byte")});
+  tree.end_frame();
+  const auto update = tree.take_update();
+  REQUIRE(update);
+  CHECK(parse(*update)[0]["name"] == "bad \xEF\xBF\xBD byte");
+}
