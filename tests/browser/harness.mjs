@@ -1,9 +1,6 @@
 // Shared by the browser tests: a real tessera-gateway on a free loopback port
 // and a real headless Chromium (Debian's), driven through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
@@ -49,21 +46,13 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// Playwright gives each launch a fresh, empty user-data-dir of its own.
 export async function launchBrowser() {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'tessera-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  return chromium.launch({
     executablePath: process.env.TESSERA_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1024, height: 768 },
   });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 // Console errors and CSP violations a page reports: tests assert there are none.

@@ -13,19 +13,22 @@ const webRoot = requiredEnv('TESSERA_WEB_ROOT');
 const outDir = requiredEnv('TESSERA_TEST_OUT');
 let gateway;
 let browser;
+let context;
 
 before(async () => {
   gateway = await startGateway({ webRoot });
   browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
 });
 
 after(async () => {
+  await context?.close();
   await browser?.close();
   await gateway?.stop();
 });
 
 test('the first screen is titled Tessera and a button press changes the screen', async () => {
-  const page = await browser.context.newPage();
+  const page = await context.newPage();
   const problems = collectPageProblems(page);
   await page.goto(`${gateway.url}/`);
 
@@ -67,14 +70,14 @@ test('the first screen is titled Tessera and a button press changes the screen',
 });
 
 test('a visit link path serves the same client', async () => {
-  const page = await browser.context.newPage();
+  const page = await context.newPage();
   await page.goto(`${gateway.url}/v/AAAAAAAAAAAAAAAAAAAAAA#fragment-stays-in-the-browser`);
   await page.getByRole('heading', { name: 'Tessera', level: 1 }).waitFor({ timeout: 30000 });
   await page.close();
 });
 
 test('a browser without WebGL2 gets a clear message instead of a blank page', async () => {
-  const page = await browser.context.newPage();
+  const page = await context.newPage();
   await page.addInitScript(() => {
     const original = HTMLCanvasElement.prototype.getContext;
     HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
@@ -89,11 +92,34 @@ test('a browser without WebGL2 gets a clear message instead of a blank page', as
 });
 
 test('a browser without WebAssembly gets a clear message instead of a blank page', async () => {
-  const page = await browser.context.newPage();
+  const page = await context.newPage();
   await page.addInitScript(() => { delete globalThis.WebAssembly; });
   await page.goto(`${gateway.url}/`);
   const alert = page.getByRole('alert');
   await alert.waitFor({ timeout: 10000 });
   assert.match(await alert.innerText(), /WebAssembly/);
   await page.close();
+});
+
+test('on a high-density phone screen the canvas is drawn at device resolution', async () => {
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
+  });
+  const page = await phone.newPage();
+  await page.goto(`${gateway.url}/`);
+  const title = page.getByRole('heading', { name: 'Tessera', level: 1 });
+  await title.waitFor({ timeout: 30000 });
+  const canvas = await page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { width: c.width, height: c.height, cssWidth: c.clientWidth, cssHeight: c.clientHeight };
+  });
+  assert.equal(canvas.width, canvas.cssWidth * 3);
+  assert.equal(canvas.height, canvas.cssHeight * 3);
+  // The layer maps device pixels back to CSS pixels: the heading fits the screen.
+  const box = await title.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, `heading at ${JSON.stringify(box)}`);
+  assert.ok(box.height >= 24 && box.height <= 60, `heading ${box.height}px tall: readable, not huge`);
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: path.join(outDir, 'skeleton-phone.png') });
+  await phone.close();
 });
