@@ -51,10 +51,11 @@ std::string str(const json& j, const char* key) {
 
 std::vector<unsigned char> unhex(const json& j, const char* key) {
   const std::string h = str(j, key);
-  std::vector<unsigned char> out(h.size() / 2);
+  std::vector<unsigned char> out(h.size() / 2 + 1);  // never empty: data() must not be null
   std::size_t n = 0;
   REQUIRE(sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr) == 0);
-  REQUIRE(n == out.size());
+  REQUIRE(n == h.size() / 2);
+  out.resize(n);
   return out;
 }
 
