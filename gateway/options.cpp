@@ -56,7 +56,6 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
 
   Options options;
   bool have_web_root = false;
-  bool have_listen = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view name = args[i];
     std::string_view value;
@@ -67,6 +66,8 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       name = name.substr(0, eq);
       inline_value = true;
     }
+    // A flag given again replaces the earlier value, so wrappers such as
+    // tools/run.sh can put defaults first and pass the user's flags after.
     if (name != "--listen" && name != "--web-root") {
       return error("unknown argument '" + std::string(name) + "'");
     }
@@ -75,13 +76,10 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       value = args[++i];
     }
     if (name == "--listen") {
-      if (have_listen) return error("--listen given twice");
-      have_listen = true;
       auto endpoint = parse_listen_address(value);
       if (auto* bad = std::get_if<OptionsError>(&endpoint)) return *bad;
       options.listen = std::get<tcp::endpoint>(endpoint);
     } else {
-      if (have_web_root) return error("--web-root given twice");
       if (value.empty()) return error("--web-root needs a directory");
       have_web_root = true;
       options.web_root = std::filesystem::path(value);
@@ -112,15 +110,20 @@ Options:
   --web-root DIR      required; the built client folder (build/wasm/web).
                       Serves its files by exact name: .html .js .wasm .css
                       .json .png .svg .ttf .ico; / and /v/<visit-id> serve
-                      index.html. Everything else is 404: other types, dot
-                      files, directories (no listing), "..", encoded slashes
-                      or dots, and symlinks that lead outside DIR.
+                      index.html. Everything else is 404: other types,
+                      directories (no listing), ".", ".." and dot files
+                      (also percent-encoded), "//", backslashes, encoded "/"
+                      or "\", control bytes, and symlinks leading outside DIR.
+                      The query string is ignored.
   --listen ADDR:PORT  default 127.0.0.1:8080. IPv4, or IPv6 in brackets
                       ([::1]:8080). Port 0 picks a free port.
   --help, -h          show this text and exit.
+A flag given twice takes its last value; --flag=VALUE also works.
 
 Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
-header 8 KiB (431), request body 4 KiB (413), 30 s to receive a request.
+header 8 KiB (431), request body 4 KiB (413); 30 s to receive each request
+and to send each response, else the connection is closed. Keep-alive and
+pipelining are supported.
 Exit codes: 0 clean stop, 1 cannot listen, 2 bad arguments or web root.
 )";
 }

@@ -25,7 +25,8 @@ struct OptionsError {
 };
 
 // args excludes argv[0]. --help wins over everything else on the line, so a
-// user can always read the usage even after a typo.
+// user can always read the usage even after a typo. A repeated flag's last
+// value wins (wrappers put defaults first).
 [[nodiscard]] std::variant<Options, OptionsError> parse_options(
     std::span<const std::string_view> args);
 
