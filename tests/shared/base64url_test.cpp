@@ -48,3 +48,22 @@ TEST_CASE("base64url_decode_exact requires the exact length", "[base64url]") {
   CHECK_FALSE(tessera::base64url_decode_exact("Zm9vYg", out));
   CHECK_FALSE(tessera::base64url_decode_exact("Zm8", out));
 }
+
+TEST_CASE("base64url_decode_exact zeroes its output on failure", "[base64url]") {
+  std::uint8_t out[3] = {1, 2, 3};
+  CHECK_FALSE(tessera::base64url_decode_exact("Zm9+", out));
+  CHECK((out[0] == 0 && out[1] == 0 && out[2] == 0));
+  std::uint8_t two[2] = {9, 9};
+  CHECK_FALSE(tessera::base64url_decode_exact("Zm9", two));  // 'Zm9' has non-zero trailing bits
+  CHECK((two[0] == 0 && two[1] == 0));
+}
+
+TEST_CASE("base64url_encode_to matches base64url_encode", "[base64url]") {
+  std::vector<std::uint8_t> data;
+  for (int n = 0; n < 70; ++n) {
+    std::string out(tessera::base64url_encoded_size(data.size()), '?');
+    tessera::base64url_encode_to(data, out);
+    CHECK(out == base64url_encode(data));
+    data.push_back(static_cast<std::uint8_t>(n * 53 + 1));
+  }
+}
