@@ -53,7 +53,7 @@ if(NOT EMSCRIPTEN)
   add_library(tessera_beast INTERFACE)
   add_library(tessera::beast ALIAS tessera_beast)
   target_link_libraries(tessera_beast INTERFACE Boost::headers OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
-  target_compile_definitions(tessera_beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  target_compile_definitions(tessera_beast INTERFACE BOOST_ASIO_NO_DEPRECATED)
 
   find_package(SQLite3 REQUIRED)
   add_library(tessera::sqlite ALIAS SQLite::SQLite3)
