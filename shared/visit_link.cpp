@@ -78,9 +78,13 @@ bool visit_link_host_valid(std::string_view host) {
 }
 
 bool visit_public_key_valid(const VisitPublicKey& key) {
+  // Canonical: y (little-endian, sign bit cleared) < p = 2^255 - 19, so every
+  // key has one encoding, checked here rather than left to a libsodium version.
+  bool below_p = (key[31] & 0x7f) != 0x7f || key[0] < 0xed;
+  for (std::size_t i = 1; i < 31 && !below_p; ++i) below_p = key[i] != 0xff;
+  if (!below_p) return false;
   std::uint8_t x25519[crypto_scalarmult_curve25519_BYTES];
-  // Rejects non-canonical encodings, small-order points and points outside
-  // the prime-order subgroup (libsodium >= 1.0.18).
+  // libsodium rejects small-order points and points outside the prime-order subgroup.
   return crypto_sign_ed25519_pk_to_curve25519(x25519, key.data()) == 0;
 }
 

@@ -56,8 +56,9 @@ using LinkText = SecretText<kLinkMaxChars>;
 
 [[nodiscard]] bool visit_link_host_valid(std::string_view host);
 
-// True if key is a canonical Ed25519 point of prime order that converts to
-// X25519 (what the guest needs to seal its name to it).
+// True if key is canonically encoded (y < 2^255 - 19) and
+// crypto_sign_ed25519_pk_to_curve25519 accepts it (not of small order, in the
+// prime-order subgroup): what the guest needs to seal its name to it.
 [[nodiscard]] bool visit_public_key_valid(const VisitPublicKey& key);
 
 [[nodiscard]] const char* link_error_name(LinkError e);

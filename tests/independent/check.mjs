@@ -102,6 +102,14 @@ function parseLink(text) {
   if (!raw || raw.length !== 65) return { error: 'bad_fragment' };
   if (raw[0] !== 0x01) return { error: 'unsupported_version' };
   const providerKey = raw.slice(33, 65);
+  // Canonical: y (little-endian, sign bit cleared) < p = 2^255 - 19.
+  let canonical = false;
+  for (let i = 31; i >= 0; i--) {
+    const b = i === 31 ? providerKey[i] & 0x7f : providerKey[i];
+    const pb = i === 31 ? 0x7f : i === 0 ? 0xed : 0xff;
+    if (b !== pb) { canonical = b < pb; break; }
+  }
+  if (!canonical) return { error: 'bad_provider_key' };
   try { sodium.crypto_sign_ed25519_pk_to_curve25519(providerKey); } catch { return { error: 'bad_provider_key' }; }
   return { host, visitId, linkSecret: raw.slice(1, 33), providerKey };
 }

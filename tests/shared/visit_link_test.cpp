@@ -139,3 +139,18 @@ TEST_CASE("visit_link_format refuses values the parser would reject", "[visit_li
   REQUIRE_FALSE(bad_key);
   CHECK(bad_key.error() == LinkError::bad_provider_key);
 }
+
+TEST_CASE("visit public keys must be canonical encodings", "[visit_link]") {
+  const auto visit = provider_visit_from_seed(seeded<kVisitSeedBytes>(7));
+  CHECK(visit_public_key_valid(visit.public_key));
+  VisitPublicKey p_itself{};  // y = p: the non-canonical spelling of y = 0
+  p_itself.fill(0xff);
+  p_itself[0] = 0xed;
+  p_itself[31] = 0x7f;
+  CHECK_FALSE(visit_public_key_valid(p_itself));
+  p_itself[31] = 0xff;  // same with the sign bit set
+  CHECK_FALSE(visit_public_key_valid(p_itself));
+  VisitPublicKey small{};  // y = 1: the identity, canonical but of small order
+  small[0] = 1;
+  CHECK_FALSE(visit_public_key_valid(small));
+}
