@@ -2,8 +2,11 @@
 #include "gateway/http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <string>
+
+#include "gateway/signaling_session.hpp"
 
 namespace tessera::gateway {
 namespace beast = boost::beast;
@@ -28,12 +31,13 @@ std::optional<http::status> status_for_parse_error(beast::error_code ec) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-                         RequestLog log)
+                         RequestLog log, std::shared_ptr<SignalingHub> signaling)
     : stream_(std::move(socket)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
       buffer_(2 * (kMaxRequestHeaderBytes + kMaxRequestBodyBytes)),
       site_(std::move(site)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      signaling_(std::move(signaling)) {}
 
 void HttpSession::run() {
   // Start on the stream's strand, as every later handler runs there.
@@ -61,6 +65,16 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     return fail(ec, "read");
   }
   const Request& req = parser_->get();
+  if (signaling_ && req.target() == kSignalingPath && beast::websocket::is_upgrade(req)) {
+    if (!signaling_->origin_allowed(req[http::field::origin])) {
+      method_ = "GET";
+      return do_write(make_error_response(http::status::forbidden, req.version(), /*keep_alive=*/false));
+    }
+    if (log_) log_("ws open");
+    // The WebSocket session takes the socket; this HTTP session ends here.
+    std::make_shared<SignalingSession>(stream_.release_socket(), signaling_)->run(parser_->release());
+    return;
+  }
   // Only known verbs are logged by name: an unknown method is client text.
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));

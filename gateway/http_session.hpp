@@ -6,6 +6,9 @@
 //   30 s to receive each request and to send each response, then close.
 // Logs one line per answered request: method, status, bytes written. Never
 // the target (visit ids, later tokens) and never headers.
+// With a SignalingHub, a WebSocket upgrade on /signal from an allowed Origin
+// becomes a SignalingSession (any other Origin: 403).
+#include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
 
 #include <boost/beast/core.hpp>
@@ -25,11 +28,12 @@ using RequestLog = std::function<void(std::string_view line)>;
 inline constexpr std::size_t kMaxRequestHeaderBytes = 8 * 1024;
 inline constexpr std::size_t kMaxRequestBodyBytes = 4 * 1024;
 inline constexpr std::chrono::seconds kIoTimeout{30};
+inline constexpr std::string_view kSignalingPath = "/signal";
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-              RequestLog log);
+              RequestLog log, std::shared_ptr<SignalingHub> signaling = {});
 
   void run();
 
@@ -45,6 +49,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;
+  std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive until its async_write completes

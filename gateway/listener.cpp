@@ -78,7 +78,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<HttpSession>(std::move(socket), site_, log_)->run();
+  std::make_shared<HttpSession>(std::move(socket), site_, log_, signaling_)->run();
   do_accept();
 }
 

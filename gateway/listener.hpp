@@ -20,6 +20,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   [[nodiscard]] boost::beast::error_code open(const boost::asio::ip::tcp::endpoint& endpoint);
   [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const;
 
+  // Serve /signal WebSockets through this hub (before run()).
+  void set_signaling(std::shared_ptr<SignalingHub> hub) { signaling_ = std::move(hub); }
+
   void run();   // start accepting; call after a successful open()
   void stop();  // stop accepting; sessions in flight are not touched
 
@@ -32,6 +35,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::steady_timer retry_timer_;
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;
+  std::shared_ptr<SignalingHub> signaling_;
 };
 
 }  // namespace tessera::gateway

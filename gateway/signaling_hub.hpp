@@ -1,0 +1,54 @@
+#pragma once
+// The one place where VisitRooms meets the network: it owns the signaling
+// core, runs it on a single strand with the real clock, hands the core's
+// answers to the WebSocket sessions, and keeps one timer armed at the core's
+// next_wakeup(). Sessions talk to it only by posting (message, disconnect).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/visit_rooms.hpp"
+
+namespace tessera::gateway {
+
+class SignalingSession;
+
+// Who may open a signaling WebSocket: exact Origin header values
+// ("https://clinic.example"). Empty: nobody.
+struct SignalingConfig {
+  std::vector<std::string> allowed_origins;
+  Limits limits;
+};
+
+class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
+ public:
+  SignalingHub(boost::asio::any_io_executor executor, SignalingConfig config, VisitLookup lookup = {});
+
+  [[nodiscard]] bool origin_allowed(std::string_view origin) const;
+  [[nodiscard]] const Limits& limits() const { return config_.limits; }
+
+  // Thread-safe: each posts to the hub's strand.
+  [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingSession>& session);
+  void provider_connected(ConnectionId id, ProviderId provider);  // for the sign-in layer
+  void message(ConnectionId id, std::string text);
+  void disconnect(ConnectionId id);
+
+ private:
+  void apply(std::vector<Outbound> out);
+  void arm_timer();
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer timer_;
+  SignalingConfig config_;
+  VisitRooms rooms_;  // strand_ only
+  std::unordered_map<ConnectionId, std::weak_ptr<SignalingSession>> sessions_;  // strand_ only
+  std::atomic<std::uint64_t> next_id_{1};
+};
+
+}  // namespace tessera::gateway

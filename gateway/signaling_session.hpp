@@ -1,0 +1,51 @@
+#pragma once
+// One signaling WebSocket on /signal (issue 9 item 2): accepts the upgrade the
+// HTTP session read, then reads text messages into the SignalingHub and writes
+// what the hub sends, one at a time through a bounded queue. Limits where bytes
+// enter: message size (read_message_max), text frames only, a bounded write
+// queue; handshake and idle timeouts with ping/pong from Beast's server defaults.
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "gateway/signaling_hub.hpp"
+
+namespace tessera::gateway {
+
+inline constexpr std::size_t kMaxQueuedWrites = 256;
+
+class SignalingSession : public std::enable_shared_from_this<SignalingSession> {
+ public:
+  SignalingSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SignalingHub> hub);
+
+  void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  // From the hub (any thread): queue a text message, or close after what is queued.
+  void send(std::string text);
+  void close(std::uint16_t code, std::string reason);
+
+ private:
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_close(boost::beast::error_code ec);
+  void gone();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<SignalingHub> hub_;
+  ConnectionId id_{};
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  bool closing_ = false;  // a close is wanted once the queue drains
+  bool closed_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+  bool reported_ = false;
+};
+
+}  // namespace tessera::gateway

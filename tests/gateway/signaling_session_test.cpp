@@ -1,0 +1,219 @@
+// /signal end to end: the real listener on 127.0.0.1 port 0 with a
+// SignalingHub, driven by real Beast WebSocket clients. The room logic itself
+// is tested on a virtual clock in visit_rooms_test.cpp; this checks the wiring:
+// Origin allowlist, text in and out, close codes on the wire, one bad
+// connection not disturbing a room that relays.
+#include "gateway/listener.hpp"
+#include "gateway/signaling_hub.hpp"
+
+#include "temp_web_root.hpp"
+
+#include <boost/beast/websocket.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "shared/envelope.hpp"
+#include "shared/handshake.hpp"
+
+using namespace tessera;
+using namespace tessera::gateway;
+using tessera::gateway::test::TempWebRoot;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::string_view kOrigin = "https://clinic.tessera.test";
+
+class SignalingServer {
+ public:
+  explicit SignalingServer(const std::filesystem::path& web_root) {
+    std::string error;
+    auto site = StaticSite::open(web_root, error);
+    REQUIRE(site);
+    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{{std::string(kOrigin)}, Limits{}});
+    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr);
+    listener_->set_signaling(hub_);
+    REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
+    endpoint_ = listener_->local_endpoint();
+    listener_->run();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~SignalingServer() {
+    ioc_.stop();
+    thread_.join();
+  }
+  SignalingServer(const SignalingServer&) = delete;
+  SignalingServer& operator=(const SignalingServer&) = delete;
+
+  [[nodiscard]] tcp::endpoint endpoint() const { return endpoint_; }
+  SignalingHub& hub() { return *hub_; }
+
+ private:
+  net::io_context ioc_;
+  std::shared_ptr<SignalingHub> hub_;
+  std::shared_ptr<Listener> listener_;
+  tcp::endpoint endpoint_;
+  std::thread thread_;
+};
+
+// A browser's signaling socket, with every read bounded in time.
+class Client {
+ public:
+  beast::error_code connect(const tcp::endpoint& endpoint, std::string_view origin) {
+    beast::error_code ec;
+    ws_.next_layer().connect(endpoint, ec);
+    if (ec) return ec;
+    ws_.set_option(websocket::stream_base::decorator(
+        [o = std::string(origin)](websocket::request_type& req) { req.set(http::field::origin, o); }));
+    ws_.handshake(response_, "127.0.0.1", "/signal", ec);
+    return ec;
+  }
+  void send(const std::string& text) {
+    ws_.text(true);
+    ws_.write(net::buffer(text));
+  }
+  // The next message, or nullopt when the connection closed (see close_code()).
+  std::optional<std::string> read() {
+    beast::flat_buffer buffer;
+    beast::error_code ec = net::error::would_block;
+    ws_.async_read(buffer, [&](beast::error_code e, std::size_t) { ec = e; });
+    ioc_.restart();
+    ioc_.run_for(std::chrono::seconds(10));
+    if (ec == net::error::would_block) {  // timed out: fail the test, do not hang
+      ws_.next_layer().cancel();
+      ioc_.restart();
+      ioc_.run();
+      FAIL("no message within 10 s");
+    }
+    if (ec) return std::nullopt;
+    return beast::buffers_to_string(buffer.data());
+  }
+  SignalingMessage read_message() {
+    const auto text = read();
+    REQUIRE(text);
+    auto m = signaling_parse(*text, SignalingDirection::from_gateway);
+    if (!m && m.error() == SignalingParseError::wrong_direction)
+      m = signaling_parse(*text, SignalingDirection::to_gateway);  // admit: see visit_rooms_test
+    REQUIRE(m);
+    return *m;
+  }
+  std::uint16_t close_code() const { return static_cast<std::uint16_t>(ws_.reason().code); }
+  const websocket::response_type& response() const { return response_; }
+
+ private:
+  net::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_{ioc_};
+  websocket::response_type response_;
+};
+
+std::array<std::uint8_t, 16> bytes16(std::uint8_t tag) {
+  std::array<std::uint8_t, 16> a{};
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(tag + i);
+  return a;
+}
+
+std::string hello(SignalingRole role, const VisitId& v, const SessionId& s) {
+  SignalingMessage m;
+  m.type = SignalingType::hello;
+  m.role = role;
+  m.visit = v;
+  m.session = s;
+  m.payload.assign(kHashBytes, 0x11);
+  return signaling_serialize(m);
+}
+std::string with_payload(SignalingType type, const VisitId& v, const SessionId& s, std::size_t size) {
+  SignalingMessage m;
+  m.type = type;
+  m.visit = v;
+  m.session = s;
+  m.payload.assign(size, static_cast<std::uint8_t>(0x20 + static_cast<int>(type)));
+  return signaling_serialize(m);
+}
+std::string relay(const VisitId& v, const SessionId& from, const SessionId& to) {
+  SignalingMessage m;
+  m.type = SignalingType::relay;
+  m.visit = v;
+  m.payload.assign(kEnvelopeMinBytes, 0xee);
+  m.payload[0] = kProtocolVersion;
+  std::copy(v.begin(), v.end(), m.payload.begin() + 1);
+  std::copy(from.begin(), from.end(), m.payload.begin() + 17);
+  std::copy(to.begin(), to.end(), m.payload.begin() + 33);
+  m.payload[49] = 0x10;
+  return signaling_serialize(m);
+}
+
+}  // namespace
+
+TEST_CASE("a signaling socket from an origin not on the allowlist is refused with 403", "[gateway][signal]") {
+  TempWebRoot temp;
+  SignalingServer server(temp.web());
+  Client evil;
+  CHECK(evil.connect(server.endpoint(), "https://evil.example") == websocket::error::upgrade_declined);
+  CHECK(evil.response().result() == http::status::forbidden);
+}
+
+TEST_CASE("a visit runs over real websockets: wait, admit, relay, a bad neighbour closed alone, end",
+          "[gateway][signal]") {
+  TempWebRoot temp;
+  SignalingServer server(temp.web());
+  const VisitId v = bytes16(1);
+  const SessionId sp = bytes16(40), sg = bytes16(80);
+
+  // The first connection is the provider (the sign-in layer would say so).
+  server.hub().provider_connected(ConnectionId{1}, ProviderId{7});
+  Client provider;
+  REQUIRE_FALSE(provider.connect(server.endpoint(), kOrigin));
+  provider.send(hello(SignalingRole::provider, v, sp));
+
+  Client guest;
+  REQUIRE_FALSE(guest.connect(server.endpoint(), kOrigin));
+  guest.send(hello(SignalingRole::guest, v, sg));
+  guest.send(with_payload(SignalingType::join, v, sg, kGuestHelloBytes));
+  const auto waiting = provider.read_message();
+  CHECK(waiting.type == SignalingType::waiting);
+  CHECK(waiting.session == sg);
+
+  provider.send(with_payload(SignalingType::admit, v, sg, kProviderAcceptBytes));
+  CHECK(guest.read_message().type == SignalingType::admit);
+
+  // A neighbour sends garbage and is closed alone with a clear code.
+  Client noisy;
+  REQUIRE_FALSE(noisy.connect(server.endpoint(), kOrigin));
+  noisy.send("{not json");
+  const auto err = noisy.read_message();
+  CHECK(err.type == SignalingType::error);
+  CHECK(err.code == SignalingErrorCode::bad_message);
+  CHECK_FALSE(noisy.read());
+  CHECK(noisy.close_code() == close_code::kBadMessage);
+
+  // Another sends more than the size limit: Beast closes it with 1009.
+  Client huge;
+  REQUIRE_FALSE(huge.connect(server.endpoint(), kOrigin));
+  huge.send(std::string(kMaxMessageBytes + 1, ' '));
+  CHECK_FALSE(huge.read());
+  CHECK(huge.close_code() == close_code::kMessageTooBig);
+
+  // The room still relays, both ways.
+  guest.send(relay(v, sg, sp));
+  auto r = provider.read_message();
+  CHECK(r.type == SignalingType::relay);
+  provider.send(relay(v, sp, sg));
+  r = guest.read_message();
+  CHECK(r.type == SignalingType::relay);
+
+  provider.send(with_payload(SignalingType::end, v, sp, 0));
+  const auto ended = guest.read_message();
+  CHECK(ended.type == SignalingType::end);
+  CHECK_FALSE(guest.read());
+  CHECK(guest.close_code() == close_code::kVisitEnded);
+  CHECK_FALSE(provider.read());
+  CHECK(provider.close_code() == close_code::kVisitEnded);
+}
