@@ -168,10 +168,16 @@ Outcome VisitRoom::deny(const SignalingMessage& msg, std::vector<Outbound>& out)
   Member* g = find_mut(msg.session);
   if (!g || g->provider || g->place != Place::waiting)
     return refuse(SignalingErrorCode::not_allowed, "no such guest waiting");
-  if (g->connection) {
-    out.push_back(Outbound::send(*g->connection, message(SignalingType::deny, g->session, msg.payload)));
-    out.push_back(Outbound::close(*g->connection, close_code::kDenied, "the provider did not admit you"));
+  if (!g->connection) {
+    // Away: it learns the answer if it resumes within the grace, then goes.
+    g->held.clear();
+    g->held.push_back(message(SignalingType::deny, g->session, msg.payload));
+    g->denied = true;
+    g->place = Place::arrived;  // no longer waiting; the provider needs no `end` for it
+    return std::nullopt;
   }
+  out.push_back(Outbound::send(*g->connection, message(SignalingType::deny, g->session, msg.payload)));
+  out.push_back(Outbound::close(*g->connection, close_code::kDenied, "the provider did not admit you"));
   remove(msg.session);
   return std::nullopt;
 }
@@ -260,6 +266,10 @@ Outcome VisitRoom::resume(ConnectionId connection, const SessionId& session,
   while (!m->held.empty()) {
     out.push_back(Outbound::send(connection, std::move(m->held.front())));
     m->held.pop_front();
+  }
+  if (m->denied) {
+    out.push_back(Outbound::close(connection, close_code::kDenied, "the provider did not admit you"));
+    remove(session);
   }
   return std::nullopt;
 }

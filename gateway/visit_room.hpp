@@ -48,6 +48,7 @@ class VisitRoom {
     std::optional<ConnectionId> connection;  // nullopt: away
     Hash resume_hash{};
     bool resume_used = false;
+    bool denied = false;                     // denied while away: told on resume, then closed
     Time away_until{};                       // meaningful while away
     std::vector<std::uint8_t> guest_hello;   // from join; shown again to a new provider session
     std::deque<std::string> held;            // for an away member, oldest first

@@ -241,6 +241,28 @@ TEST_CASE("a denied guest gets the sealed deny and is closed, and cannot be admi
   CHECK_FALSE(closed(out, P));  // a race, not misbehaviour: the provider stays
 }
 
+TEST_CASE("a guest denied while away learns it on resume and is then closed", "[gateway][rooms]") {
+  Clinic c;
+  const VisitId v = visit_id(1);
+  c.open(P, kAlice, v, session_id(1), 1);
+  c.arrive(G, v, session_id(2), 2, opaque(kGuestHelloBytes, 2));
+  REQUIRE(c.rooms.on_disconnect(G, c.now).empty());
+  const auto deny_bytes = opaque(kProviderDenyBytes, 0x45);
+  CHECK(c.on(P, signaling_serialize(make(SignalingType::deny, v, session_id(2), deny_bytes))).empty());
+  // No longer waiting: it cannot be admitted now.
+  auto out = c.on(P, to_guest(SignalingType::admit, v, session_id(2), kProviderAcceptBytes));
+  CHECK(only_error(out, P) == SignalingErrorCode::not_allowed);
+  c.now += 5s;
+  out = c.on(G2, resume(v, session_id(2), 2));
+  const auto msgs = sent_to(out, G2);
+  REQUIRE(msgs.size() == 1);
+  CHECK(msgs[0].type == SignalingType::deny);
+  CHECK(msgs[0].payload == deny_bytes);
+  CHECK(closed(out, G2) == close_code::kDenied);
+  CHECK(c.rooms.room(v)->find(session_id(2)) == nullptr);
+  CHECK(c.rooms.connection_count() == 1);
+}
+
 TEST_CASE("the provider sends a sealed note to a waiting guest, who keeps waiting", "[gateway][rooms]") {
   Clinic c;
   const VisitId v = visit_id(1);
