@@ -42,6 +42,12 @@ int main(int argc, char** argv) {
   const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
   auto listener = std::make_shared<gw::Listener>(
       ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log);
+  if (!options.allowed_origins.empty()) {
+    // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
+    // no connection is a provider until it is.
+    listener->set_signaling(std::make_shared<gw::SignalingHub>(
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}));
+  }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "
               << ec.message() << "\n";

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <limits>
+#include <utility>
 
 namespace tessera::gateway {
 namespace net = boost::asio;
@@ -45,6 +46,23 @@ std::variant<tcp::endpoint, OptionsError> parse_listen_address(std::string_view 
   return tcp::endpoint{address, static_cast<std::uint16_t>(port)};
 }
 
+std::variant<std::vector<std::string>, OptionsError> parse_origins(std::string_view text) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto comma = text.find(',');
+    const std::string_view origin = text.substr(0, comma);
+    std::string_view rest = origin;
+    if (rest.starts_with("https://")) rest.remove_prefix(8);
+    else if (rest.starts_with("http://")) rest.remove_prefix(7);
+    else return error("--allow-origin: '" + std::string(origin) + "' must start with https:// or http://");
+    if (rest.empty() || rest.find_first_of("/?#@ \\\t") != std::string_view::npos)
+      return error("--allow-origin: '" + std::string(origin) + "' must be scheme://host[:port] with nothing after");
+    out.emplace_back(origin);
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 std::variant<Options, OptionsError> parse_options(std::span<const std::string_view> args) {
   for (const auto arg : args) {
     if (arg == "--help" || arg == "-h") {
@@ -68,7 +86,7 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
     }
     // A flag given again replaces the earlier value, so wrappers such as
     // tools/run.sh can put defaults first and pass the user's flags after.
-    if (name != "--listen" && name != "--web-root") {
+    if (name != "--listen" && name != "--web-root" && name != "--allow-origin") {
       return error("unknown argument '" + std::string(name) + "'");
     }
     if (!inline_value) {
@@ -79,6 +97,10 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       auto endpoint = parse_listen_address(value);
       if (auto* bad = std::get_if<OptionsError>(&endpoint)) return *bad;
       options.listen = std::get<tcp::endpoint>(endpoint);
+    } else if (name == "--allow-origin") {
+      auto origins = parse_origins(value);
+      if (auto* bad = std::get_if<OptionsError>(&origins)) return *bad;
+      options.allowed_origins = std::move(std::get<std::vector<std::string>>(origins));
     } else {
       if (value.empty()) return error("--web-root needs a directory");
       have_web_root = true;
@@ -99,7 +121,7 @@ std::string listen_url(const tcp::endpoint& endpoint) {
 }
 
 std::string usage_text() {
-  return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT]
+  return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT] [--allow-origin LIST]
 
 Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
 loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
@@ -117,6 +139,9 @@ Options:
                       The query string is ignored.
   --listen ADDR:PORT  default 127.0.0.1:8080. IPv4, or IPv6 in brackets
                       ([::1]:8080). Port 0 picks a free port.
+  --allow-origin LIST comma-separated origins (https://host[:port]) whose
+                      pages may open the signaling WebSocket at /signal;
+                      any other Origin gets 403. Without it, no /signal.
   --help, -h          show this text and exit.
 A flag given twice takes its last value; --flag=VALUE also works.
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace tessera::gateway {
 
@@ -17,6 +18,9 @@ struct Options {
   // not be exposed to a network until TLS arrives (issue 9).
   boost::asio::ip::tcp::endpoint listen{boost::asio::ip::make_address_v4("127.0.0.1"), 8080};
   std::filesystem::path web_root;  // required; no default (see usage_text)
+  // Origins whose pages may open the signaling WebSocket on /signal, exactly
+  // as browsers send them ("https://clinic.example:8443"). Empty: no /signal.
+  std::vector<std::string> allowed_origins;
   bool show_help = false;
 };
 
@@ -37,6 +41,10 @@ struct OptionsError {
 
 // The address line printed on start: "http://127.0.0.1:8080/", "http://[::1]:8080/".
 [[nodiscard]] std::string listen_url(const boost::asio::ip::tcp::endpoint& endpoint);
+
+// "https://a.example,http://127.0.0.1:8080": scheme http or https, a host,
+// an optional port, nothing after it (browsers send no path or slash).
+[[nodiscard]] std::variant<std::vector<std::string>, OptionsError> parse_origins(std::string_view text);
 
 [[nodiscard]] std::string usage_text();
 

@@ -92,3 +92,16 @@ TEST_CASE("listen_url_brackets_ipv6_addresses", "[gateway][options]") {
   CHECK(listen_url({ip::make_address("127.0.0.1"), 8080}) == "http://127.0.0.1:8080/");
   CHECK(listen_url({ip::make_address("::1"), 43211}) == "http://[::1]:43211/");
 }
+
+TEST_CASE("options_allow_origin_takes_a_comma_separated_list_of_exact_origins", "[gateway][options]") {
+  CHECK(parse_ok({"--web-root", "w"}).allowed_origins.empty());
+  auto options = parse_ok({"--web-root", "w", "--allow-origin", "https://clinic.example,http://127.0.0.1:8080"});
+  CHECK(options.allowed_origins == std::vector<std::string>{"https://clinic.example", "http://127.0.0.1:8080"});
+  options = parse_ok({"--web-root", "w", "--allow-origin=https://a.example", "--allow-origin=https://b.example"});
+  CHECK(options.allowed_origins == std::vector<std::string>{"https://b.example"});
+  for (const char* bad : {"clinic.example", "https://", "https://a.example/", "https://a.example/signal",
+                          "ftp://a.example", "https://a.example,", "https://u@a.example"}) {
+    CHECK_THAT(parse_error({"--web-root", "w", "--allow-origin", bad}), Catch::Contains("--allow-origin"));
+  }
+  CHECK(usage_text().find("--allow-origin") != std::string::npos);
+}
