@@ -26,6 +26,8 @@ ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingSession>& sessi
   const ConnectionId id{next_id_.fetch_add(1)};
   net::post(strand_, [self = shared_from_this(), id, weak = std::weak_ptr<SignalingSession>(session)] {
     self->sessions_.emplace(id, weak);
+    self->rooms_.on_connected(id, std::chrono::steady_clock::now());
+    self->arm_timer();
   });
   return id;
 }

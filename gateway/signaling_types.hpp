@@ -34,6 +34,7 @@ inline constexpr std::size_t kMaxWaitingPerRoom = 8;                     // gues
 inline constexpr std::size_t kMaxRoomsPerProvider = 4;                   // open visits at once
 inline constexpr Duration kResumeGrace = std::chrono::seconds(30);       // place kept after a drop
 inline constexpr std::size_t kMaxHeldMessages = 64;                      // kept for someone away
+inline constexpr Duration kHelloTimeout = std::chrono::seconds(10);      // connect -> hello or resume
 
 struct Limits {
   std::size_t max_message_bytes = kMaxMessageBytes;
@@ -44,6 +45,7 @@ struct Limits {
   std::size_t max_rooms_per_provider = kMaxRoomsPerProvider;
   Duration resume_grace = kResumeGrace;
   std::size_t max_held_messages = kMaxHeldMessages;
+  Duration hello_timeout = kHelloTimeout;
 };
 
 // A visit's own settings, from whoever knows the visit (the visit store).
@@ -66,6 +68,7 @@ inline constexpr std::uint16_t kRateLimited = 4008;     // too many messages per
 inline constexpr std::uint16_t kVisitFull = 4009;       // waiting room full
 inline constexpr std::uint16_t kTooManyRooms = 4010;    // rooms per provider
 inline constexpr std::uint16_t kLeft = 4011;            // the guest ended its own part; goodbye
+inline constexpr std::uint16_t kHelloTimeout = 4012;    // no hello or resume in time after connecting
 }  // namespace close_code
 
 // What the core asks the I/O layer to do, in order.

@@ -32,7 +32,7 @@ VisitRooms::Connection& VisitRooms::connection(ConnectionId id, Time now) {
   auto it = connections_.find(id);
   if (it == connections_.end())
     it = connections_.emplace(id, Connection{TokenBucket(limits_.messages_per_second, limits_.message_burst, now),
-                                             std::nullopt, false, false, {}, {}})
+                                             std::nullopt, false, std::nullopt, false, {}, {}})
              .first;
   return it->second;
 }
@@ -44,6 +44,13 @@ const VisitRoom* VisitRooms::room(const VisitId& visit) const {
 
 // ---------------------------------------------------------------------------
 // events from the I/O layer
+
+void VisitRooms::on_connected(ConnectionId id, Time now) {
+  Connection& c = connection(id, now);
+  if (c.bound || c.hello_by) return;
+  c.hello_by = now + limits_.hello_timeout;
+  hello_deadlines_.insert({*c.hello_by, id});
+}
 
 void VisitRooms::on_provider_connected(ConnectionId id, ProviderId provider, Time now) {
   connection(id, now).provider = provider;
@@ -78,7 +85,7 @@ std::vector<Outbound> VisitRooms::on_disconnect(ConnectionId id, Time now) {
   const bool bound = it->second.bound;
   const VisitId visit = it->second.visit;
   const SessionId session = it->second.session;
-  connections_.erase(it);
+  forget(id);
   if (!bound) return out;
   if (auto r = rooms_.find(visit); r != rooms_.end()) r->second.connection_lost(session, id, now);
   settle(visit, 0, out);
@@ -87,6 +94,11 @@ std::vector<Outbound> VisitRooms::on_disconnect(ConnectionId id, Time now) {
 
 std::vector<Outbound> VisitRooms::on_timeout(Time now) {
   std::vector<Outbound> out;
+  while (!hello_deadlines_.empty() && hello_deadlines_.begin()->first <= now) {
+    const auto due = *hello_deadlines_.begin();
+    refuse(due.second, {SignalingErrorCode::not_allowed, "no hello in time", close_code::kHelloTimeout}, now, out);
+    hello_deadlines_.erase(due);  // forget() has, unless the table had lost it
+  }
   std::vector<VisitId> due;
   for (const auto& [when, visit] : wakeups_) {
     if (when > now) break;
@@ -101,8 +113,11 @@ std::vector<Outbound> VisitRooms::on_timeout(Time now) {
 }
 
 std::optional<Time> VisitRooms::next_wakeup() const {
-  if (wakeups_.empty()) return std::nullopt;
-  return wakeups_.begin()->first;
+  std::optional<Time> next;
+  if (!wakeups_.empty()) next = wakeups_.begin()->first;
+  if (!hello_deadlines_.empty() && (!next || hello_deadlines_.begin()->first < *next))
+    next = hello_deadlines_.begin()->first;
+  return next;
 }
 
 // ---------------------------------------------------------------------------
@@ -161,10 +176,7 @@ Outcome VisitRooms::hello(ConnectionId id, Connection& c, const SignalingMessage
       return Refusal{SignalingErrorCode::unknown_visit, "no open visit with this id", close_code::kUnknownVisit};
     if (auto r = room->second.guest_hello(id, msg.session, resume_hash)) return r;
   }
-  c.bound = true;
-  c.as_provider = as_provider;
-  c.visit = msg.visit;
-  c.session = msg.session;
+  bind(c, id, msg, as_provider);
   return std::nullopt;
 }
 
@@ -184,10 +196,7 @@ Outcome VisitRooms::resume(ConnectionId id, Connection& c, const SignalingMessag
     return Refusal{SignalingErrorCode::bad_message, "bad resume secret", close_code::kBadMessage};
   const std::span<const std::uint8_t, kResumeSecretBytes> secret(msg.payload.data(), kResumeSecretBytes);
   if (auto r = room->second.resume(id, msg.session, secret, as_provider, now, out)) return r;
-  c.bound = true;
-  c.as_provider = as_provider;
-  c.visit = msg.visit;
-  c.session = msg.session;
+  bind(c, id, msg, as_provider);
   return std::nullopt;
 }
 
@@ -230,6 +239,22 @@ void VisitRooms::refuse(ConnectionId id, const Refusal& r, Time now, std::vector
   if (r.close != 0) close(id, r.close, r.detail, now, out);
 }
 
+void VisitRooms::bind(Connection& c, ConnectionId id, const SignalingMessage& msg, bool as_provider) {
+  c.bound = true;
+  c.as_provider = as_provider;
+  c.visit = msg.visit;
+  c.session = msg.session;
+  if (c.hello_by) hello_deadlines_.erase({*c.hello_by, id});
+  c.hello_by.reset();
+}
+
+void VisitRooms::forget(ConnectionId id) {
+  const auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  if (it->second.hello_by) hello_deadlines_.erase({*it->second.hello_by, id});
+  connections_.erase(it);
+}
+
 void VisitRooms::close(ConnectionId id, std::uint16_t code, const char* reason, Time now,
                        std::vector<Outbound>& out) {
   out.push_back(Outbound::close(id, code, reason));
@@ -237,12 +262,12 @@ void VisitRooms::close(ConnectionId id, std::uint16_t code, const char* reason, 
   if (it == connections_.end()) return;
   if (it->second.bound)
     if (auto r = rooms_.find(it->second.visit); r != rooms_.end()) r->second.connection_lost(it->second.session, id, now);
-  connections_.erase(it);
+  forget(id);
 }
 
 void VisitRooms::settle(const VisitId& visit, std::size_t first, std::vector<Outbound>& out) {
   for (std::size_t i = first; i < out.size(); ++i)
-    if (out[i].kind == Outbound::Kind::close) connections_.erase(out[i].connection);
+    if (out[i].kind == Outbound::Kind::close) forget(out[i].connection);
 
   if (const auto old = wakeup_of_.find(visit); old != wakeup_of_.end()) {
     wakeups_.erase({old->second, visit});

@@ -20,7 +20,7 @@
 // Rules enforced here, each with a named limit (gateway/signaling_types.hpp):
 // message size, messages per second per connection (token bucket on the
 // caller's time), people per room, guests waiting per room, rooms per
-// provider, resume grace. A connection that breaks a rule gets an `error`
+// provider, resume grace, time from connecting to hello. A connection that breaks a rule gets an `error`
 // message and a close code and reason; its member, if any, keeps its place
 // for the grace period as if it had dropped; nobody else is affected.
 //
@@ -52,6 +52,8 @@ class VisitRooms {
  public:
   explicit VisitRooms(Limits limits = {}, VisitLookup lookup = {});
 
+  // A new connection: it must say hello (or resume) within limits().hello_timeout.
+  void on_connected(ConnectionId connection, Time now);
   // The sign-in layer vouches that this connection is provider P. Call before
   // its first message.
   void on_provider_connected(ConnectionId connection, ProviderId provider, Time now);
@@ -74,6 +76,7 @@ class VisitRooms {
     TokenBucket bucket;
     std::optional<ProviderId> provider;  // signed in as
     bool bound = false;                  // said hello (or resumed) successfully
+    std::optional<Time> hello_by;        // set by on_connected until bound
     bool as_provider = false;            // bound as its visit's provider
     VisitId visit{};
     SessionId session{};
@@ -90,6 +93,9 @@ class VisitRooms {
   void close(ConnectionId id, std::uint16_t code, const char* reason, Time now, std::vector<Outbound>& out);
   // After a room acted: forget connections it closed, drop an ended room, refresh its wakeup.
   void settle(const VisitId& visit, std::size_t first, std::vector<Outbound>& out);
+  // Drops a connection from the table and from the hello deadlines.
+  void forget(ConnectionId id);
+  void bind(Connection& c, ConnectionId id, const SignalingMessage& msg, bool as_provider);
 
   Limits limits_;
   VisitLookup lookup_;
@@ -98,6 +104,7 @@ class VisitRooms {
   std::map<ProviderId, std::size_t> rooms_per_provider_;
   std::set<std::pair<Time, VisitId>> wakeups_;  // each room's next deadline
   std::map<VisitId, Time> wakeup_of_;
+  std::set<std::pair<Time, ConnectionId>> hello_deadlines_;
 };
 
 }  // namespace tessera::gateway

@@ -699,3 +699,28 @@ TEST_CASE("messages out of order are refused: no hello, two hellos, a resume on 
   CHECK(c.rooms.on_disconnect(conn(999), c.now).empty());
   CHECK(c.rooms.on_timeout(c.now).empty());
 }
+
+TEST_CASE("a connection that says no hello in time is closed; one that does is kept", "[gateway][limits]") {
+  Clinic c;
+  c.rooms.on_connected(P, c.now);
+  c.rooms.on_provider_connected(P, kAlice, c.now);
+  c.rooms.on_connected(G, c.now + 1s);
+  c.rooms.on_connected(X, c.now + 2s);
+  CHECK(c.rooms.next_wakeup() == c.now + kHelloTimeout);
+  REQUIRE(c.on(P, hello(SignalingRole::provider, visit_id(1), session_id(1), 1)).empty());
+  c.now += 5s;
+  REQUIRE(c.on(G, hello(SignalingRole::guest, visit_id(1), session_id(2), 2)).empty());
+  CHECK(c.rooms.next_wakeup() == Time{} + 2s + kHelloTimeout);  // only X is still due
+  c.now = Time{} + 2s + kHelloTimeout;
+  const auto out = c.rooms.on_timeout(c.now);
+  CHECK(only_error(out, X) == SignalingErrorCode::not_allowed);
+  CHECK(closed(out, X) == close_code::kHelloTimeout);
+  CHECK_FALSE(touches(out, P));
+  CHECK_FALSE(touches(out, G));
+  CHECK_FALSE(c.rooms.next_wakeup());
+  CHECK(c.rooms.connection_count() == 2);
+  // A connection that leaves before its deadline leaves no timer behind.
+  c.rooms.on_connected(G2, c.now);
+  CHECK(c.rooms.on_disconnect(G2, c.now).empty());
+  CHECK_FALSE(c.rooms.next_wakeup());
+}
