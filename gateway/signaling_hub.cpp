@@ -40,6 +40,8 @@ void SignalingHub::provider_connected(ConnectionId id, ProviderId provider) {
 
 void SignalingHub::message(ConnectionId id, std::string text) {
   net::post(strand_, [self = shared_from_this(), id, text = std::move(text)] {
+    // Already closed by the core (a message read before the close landed): drop it.
+    if (!self->sessions_.count(id)) return;
     self->apply(self->rooms_.on_message(id, text, std::chrono::steady_clock::now()));
   });
 }
