@@ -158,8 +158,7 @@ Outcome VisitRoom::admit(const SignalingMessage& msg, Time now, std::vector<Outb
     return refuse(SignalingErrorCode::not_allowed, "no such guest waiting");
   if (admitted_count() >= capacity_) return refuse(SignalingErrorCode::visit_full, "the visit is full");
   g->place = Place::admitted;
-  // PROTOCOL.md §11 lists admit as provider -> gateway only; the guest needs
-  // the ProviderAccept, so it gets the same message (see the closing note).
+  // PROTOCOL.md §11: the guest gets the same `admit`, accept byte for byte.
   deliver(*g, message(SignalingType::admit, g->session, msg.payload), now, out);
   return std::nullopt;
 }
@@ -263,6 +262,8 @@ Outcome VisitRoom::resume(ConnectionId connection, const SessionId& session,
     out.push_back(Outbound::close(*m->connection, close_code::kReplaced, "session resumed on another connection"));
   m->connection = connection;
   m->resume_used = true;
+  // PROTOCOL.md §11: `resumed` first, then what was held, oldest first.
+  out.push_back(Outbound::send(connection, message(SignalingType::resumed, session)));
   while (!m->held.empty()) {
     out.push_back(Outbound::send(connection, std::move(m->held.front())));
     m->held.pop_front();

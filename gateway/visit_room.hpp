@@ -91,6 +91,7 @@ class VisitRoom {
   // The member on `connection` lost it (or the caller closed it): away until now + grace.
   void connection_lost(const SessionId& session, ConnectionId connection, Time now);
   // `resume` on a new connection. as_provider: the connection is the owner's.
+  // On success it gets `resumed`, then the messages held for it.
   Outcome resume(ConnectionId connection, const SessionId& session,
                  std::span<const std::uint8_t, kResumeSecretBytes> secret, bool as_provider, Time now,
                  std::vector<Outbound>& out);

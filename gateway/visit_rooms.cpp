@@ -62,7 +62,7 @@ std::vector<Outbound> VisitRooms::on_message(ConnectionId id, std::string_view t
   const std::optional<VisitId> bound_visit = c.bound ? std::optional<VisitId>(c.visit) : std::nullopt;
 
   if (text.size() > limits_.max_message_bytes) {
-    out.push_back(Outbound::send(id, error_message(SignalingErrorCode::bad_message, "message too large")));
+    out.push_back(Outbound::send(id, error_message(SignalingErrorCode::too_large, "message too large")));
     close(id, close_code::kMessageTooBig, "message too large", now, out);
   } else if (!c.bucket.take(now)) {
     refuse(id, {SignalingErrorCode::rate_limited, "too many messages per second", close_code::kRateLimited}, now,
@@ -96,7 +96,7 @@ std::vector<Outbound> VisitRooms::on_timeout(Time now) {
   std::vector<Outbound> out;
   while (!hello_deadlines_.empty() && hello_deadlines_.begin()->first <= now) {
     const auto due = *hello_deadlines_.begin();
-    refuse(due.second, {SignalingErrorCode::not_allowed, "no hello in time", close_code::kHelloTimeout}, now, out);
+    refuse(due.second, {SignalingErrorCode::timeout, "no hello in time", close_code::kHelloTimeout}, now, out);
     hello_deadlines_.erase(due);  // forget() has, unless the table had lost it
   }
   std::vector<VisitId> due;
@@ -146,7 +146,7 @@ Outcome VisitRooms::hello(ConnectionId id, Connection& c, const SignalingMessage
   const Hash resume_hash = to_hash(msg.payload);
   const bool as_provider = msg.role == SignalingRole::provider;
   if (c.bound) {
-    // Again on its own connection: a fresh resume hash (see the closing note).
+    // Again on its own connection: a fresh resume hash, one more resume (PROTOCOL.md §11).
     if (msg.visit != c.visit || msg.session != c.session || as_provider != c.as_provider)
       return Refusal{SignalingErrorCode::not_allowed, "this connection already has a session", close_code::kNotAllowed};
     if (auto room = rooms_.find(c.visit); room != rooms_.end()) room->second.rearm(c.session, resume_hash);
@@ -166,7 +166,7 @@ Outcome VisitRooms::hello(ConnectionId id, Connection& c, const SignalingMessage
       if (!settings) return Refusal{SignalingErrorCode::unknown_visit, "not your visit", close_code::kUnknownVisit};
       const auto count = rooms_per_provider_.find(who);
       if (count != rooms_per_provider_.end() && count->second >= limits_.max_rooms_per_provider)
-        return Refusal{SignalingErrorCode::not_allowed, "too many open visits", close_code::kTooManyRooms};
+        return Refusal{SignalingErrorCode::room_limit, "too many open visits", close_code::kTooManyRooms};
       room = rooms_.emplace(msg.visit, VisitRoom(msg.visit, who, *settings, limits_)).first;
       ++rooms_per_provider_[who];
     }

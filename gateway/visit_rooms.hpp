@@ -16,6 +16,7 @@
 //   relay{V, envelope}          <-->  only between admitted members, routed on
 //                                     the envelope header's recipient
 //   end{V, S_p}                  -->  --> end{V, S_p}, every connection closed
+//   resume{V, S, secret}         -->  resumed{V, S}, then what was held
 //
 // Rules enforced here, each with a named limit (gateway/signaling_types.hpp):
 // message size, messages per second per connection (token bucket on the

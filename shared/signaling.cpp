@@ -24,21 +24,24 @@ struct TypeInfo {
   bool has_session;
 };
 
-constexpr std::array<TypeInfo, 10> kTypes{{
+constexpr std::array<TypeInfo, 11> kTypes{{
     {SignalingType::hello, "hello", true, false, "resume_hash", kHashBytes, kHashBytes, true},
     {SignalingType::join, "join", true, false, "hello", kGuestHelloBytes, kGuestHelloBytes, true},
     {SignalingType::waiting, "waiting", false, true, "hello", kGuestHelloBytes, kGuestHelloBytes, true},
-    {SignalingType::admit, "admit", true, false, "accept", kProviderAcceptBytes, kProviderAcceptBytes, true},
+    {SignalingType::admit, "admit", true, true, "accept", kProviderAcceptBytes, kProviderAcceptBytes, true},
     {SignalingType::deny, "deny", true, true, "deny", kProviderDenyBytes, kProviderDenyBytes, true},
     {SignalingType::note, "note", true, true, "note", kProviderNoteBytes, kProviderNoteBytes, true},
     {SignalingType::relay, "relay", true, true, "envelope", kEnvelopeMinBytes, kEnvelopeMaxBytes, false},
     {SignalingType::resume, "resume", true, false, "resume_secret", kResumeSecretBytes, kResumeSecretBytes, true},
+    {SignalingType::resumed, "resumed", false, true, "", 0, 0, true},
     {SignalingType::end, "end", true, true, "", 0, 0, true},
     {SignalingType::error, "error", false, true, "", 0, 0, false},
 }};
 
-constexpr std::array<std::string_view, 7> kErrorCodes{"bad_message",  "unknown_visit", "visit_full", "not_allowed",
-                                                      "expired",      "rate_limited",  "internal"};
+// Indexed by SignalingErrorCode.
+constexpr std::array<const char*, 10> kErrorCodes{"bad_message", "unknown_visit", "visit_full", "not_allowed",
+                                                  "expired",     "rate_limited",  "internal",   "too_large",
+                                                  "room_limit",  "timeout"};
 
 const TypeInfo* find_type(std::string_view name) {
   for (const auto& t : kTypes)
@@ -136,7 +139,7 @@ Result<SignalingMessage, SignalingParseError> signaling_parse(std::string_view t
     const std::string& code = *string_member(doc, "code");
     bool found = false;
     for (std::size_t i = 0; i < kErrorCodes.size(); ++i)
-      if (kErrorCodes[i] == code) m.code = static_cast<SignalingErrorCode>(i), found = true;
+      if (code == kErrorCodes[i]) m.code = static_cast<SignalingErrorCode>(i), found = true;
     if (!found) return E::bad_value;
     if (detail_it != doc.end()) {
       const auto& detail = *detail_it->get_ptr<const std::string*>();
@@ -156,7 +159,7 @@ std::string signaling_serialize(const SignalingMessage& m) {
   if (!info.payload_member.empty()) j[std::string(info.payload_member)] = base64url_encode(m.payload);
   if (m.type == SignalingType::hello) j["role"] = m.role == SignalingRole::provider ? "provider" : "guest";
   if (m.type == SignalingType::error) {
-    j["code"] = std::string(kErrorCodes[static_cast<std::size_t>(m.code)]);
+    j["code"] = std::string(signaling_error_code_name(m.code));
     // Only text the parser would accept; anything else is left out.
     if (!m.detail.empty() && m.detail.size() <= kSignalingDetailMaxBytes && text_is_printable_utf8(m.detail))
       j["detail"] = m.detail;
@@ -166,6 +169,11 @@ std::string signaling_serialize(const SignalingMessage& m) {
 
 Hash signaling_resume_hash(std::span<const std::uint8_t, kResumeSecretBytes> secret) {
   return protocol_hash(label::kResume, {secret});
+}
+
+const char* signaling_error_code_name(SignalingErrorCode code) {
+  const auto i = static_cast<std::size_t>(code);
+  return i < kErrorCodes.size() ? kErrorCodes[i] : "internal";
 }
 
 const char* signaling_parse_error_name(SignalingParseError e) {

@@ -19,9 +19,20 @@ inline constexpr std::size_t kSignalingMaxBytes = 65536;
 inline constexpr std::size_t kSignalingDetailMaxBytes = 200;
 inline constexpr std::size_t kResumeSecretBytes = 32;
 
-enum class SignalingType { hello, join, waiting, admit, deny, note, relay, resume, end, error };
+enum class SignalingType { hello, join, waiting, admit, deny, note, relay, resume, resumed, end, error };
 enum class SignalingRole { provider, guest };
-enum class SignalingErrorCode { bad_message, unknown_visit, visit_full, not_allowed, expired, rate_limited, internal };
+enum class SignalingErrorCode {
+  bad_message,
+  unknown_visit,
+  visit_full,
+  not_allowed,
+  expired,
+  rate_limited,
+  internal,
+  too_large,   // a message over kSignalingMaxBytes
+  room_limit,  // the provider already has its maximum of open visits
+  timeout,     // no hello or resume in time after connecting
+};
 enum class SignalingDirection { to_gateway, from_gateway };
 
 struct SignalingMessage {
@@ -30,7 +41,8 @@ struct SignalingMessage {
   VisitId visit{};                            // all but error
   SessionId session{};                        // all but relay and error
   // hello: resume_hash; join/waiting: GuestHello; admit: ProviderAccept;
-  // deny: ProviderDeny; note: ProviderNote; relay: envelope; resume: resume_secret.
+  // deny: ProviderDeny; note: ProviderNote; relay: envelope; resume: resume_secret;
+  // resumed, end, error: none.
   std::vector<std::uint8_t> payload;
   SignalingErrorCode code = SignalingErrorCode::internal;  // error
   std::string detail;                                      // error, optional
@@ -59,5 +71,7 @@ enum class SignalingParseError {
 [[nodiscard]] Hash signaling_resume_hash(std::span<const std::uint8_t, kResumeSecretBytes> secret);
 
 [[nodiscard]] const char* signaling_parse_error_name(SignalingParseError e);
+// The wire name of an error code ("bad_message", ..., "timeout").
+[[nodiscard]] const char* signaling_error_code_name(SignalingErrorCode code);
 
 }  // namespace tessera

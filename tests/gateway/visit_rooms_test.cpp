@@ -91,9 +91,6 @@ std::string relay(const VisitId& v, const SessionId& from, const SessionId& to, 
 // What one connection was sent, parsed as a client would.
 SignalingMessage parse_sent(const std::string& text) {
   auto r = signaling_parse(text, SignalingDirection::from_gateway);
-  // PROTOCOL.md §11 lists admit as provider -> gateway only, but the guest
-  // needs the accept; the gateway forwards it as `admit` (see the report).
-  if (!r && r.error() == SignalingParseError::wrong_direction) r = signaling_parse(text, SignalingDirection::to_gateway);
   REQUIRE(r);
   return *r;
 }
@@ -193,8 +190,11 @@ TEST_CASE("a guest waits, the provider sees the sealed name, admits, both relay,
   out = c.on(P, signaling_serialize(make(SignalingType::admit, v, session_id(2), accept)));
   auto to_guest_msgs = sent_to(out, G);
   REQUIRE(to_guest_msgs.size() == 1);
-  CHECK(to_guest_msgs[0].type == SignalingType::admit);
+  CHECK(to_guest_msgs[0].type == SignalingType::admit);  // parsed from_gateway (PROTOCOL.md §11)
+  CHECK(to_guest_msgs[0].visit == v);
+  CHECK(to_guest_msgs[0].session == session_id(2));
   CHECK(to_guest_msgs[0].payload == accept);
+  CHECK_FALSE(touches(out, P));
   CHECK(c.rooms.room(v)->admitted_count() == 2);
 
   CHECK(relays(c, G, v, session_id(2), session_id(1), P));
@@ -255,9 +255,10 @@ TEST_CASE("a guest denied while away learns it on resume and is then closed", "[
   c.now += 5s;
   out = c.on(G2, resume(v, session_id(2), 2));
   const auto msgs = sent_to(out, G2);
-  REQUIRE(msgs.size() == 1);
-  CHECK(msgs[0].type == SignalingType::deny);
-  CHECK(msgs[0].payload == deny_bytes);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].type == SignalingType::resumed);
+  CHECK(msgs[1].type == SignalingType::deny);
+  CHECK(msgs[1].payload == deny_bytes);
   CHECK(closed(out, G2) == close_code::kDenied);
   CHECK(c.rooms.room(v)->find(session_id(2)) == nullptr);
   CHECK(c.rooms.connection_count() == 1);
@@ -426,8 +427,13 @@ TEST_CASE("a waiting guest that resumes within the grace keeps its place and get
   CHECK(c.rooms.on_timeout(c.now).empty());
   out = c.on(G2, resume(v, session_id(2), 2));
   const auto msgs = sent_to(out, G2);
-  REQUIRE(msgs.size() == 1);
-  CHECK(msgs[0].type == SignalingType::admit);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].type == SignalingType::resumed);
+  CHECK(msgs[0].visit == v);
+  CHECK(msgs[0].session == session_id(2));
+  CHECK(msgs[1].type == SignalingType::admit);
+  CHECK(msgs[1].session == session_id(2));
+  CHECK(msgs[1].payload == opaque(kProviderAcceptBytes, static_cast<std::uint8_t>(SignalingType::admit)));
   CHECK_FALSE(closed(out, G2));
   CHECK_FALSE(c.rooms.next_wakeup());
   CHECK(relays(c, G2, v, session_id(2), session_id(1), P));
@@ -440,6 +446,10 @@ TEST_CASE("an admitted guest resumes on a new connection while the old one still
   const auto out = c.on(G2, resume(visit_id(1), session_id(2), 2));
   CHECK(closed(out, G) == close_code::kReplaced);
   CHECK_FALSE(closed(out, G2));
+  const auto msgs = sent_to(out, G2);
+  REQUIRE(msgs.size() == 1);
+  CHECK(msgs[0].type == SignalingType::resumed);
+  CHECK_FALSE(touches(out, P));
   CHECK(relays(c, P, visit_id(1), session_id(1), session_id(2), G2));
 }
 
@@ -456,8 +466,10 @@ TEST_CASE("a provider resumes within the grace and its guests never notice", "[g
   c.rooms.on_provider_connected(P2, kAlice, c.now);
   out = c.on(P2, resume(visit_id(1), session_id(1), 1));
   const auto msgs = sent_to(out, P2);
-  REQUIRE(msgs.size() == 1);
-  CHECK(msgs[0].type == SignalingType::relay);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].type == SignalingType::resumed);
+  CHECK(msgs[0].session == session_id(1));
+  CHECK(msgs[1].type == SignalingType::relay);
   CHECK_FALSE(touches(out, G));
 }
 
@@ -563,7 +575,7 @@ TEST_CASE("a message over the size limit closes only its connection", "[gateway]
   const std::string huge(kMaxMessageBytes + 1, ' ');
   const auto out = c.on(G2, huge);
   CHECK(closed(out, G2) == close_code::kMessageTooBig);
-  CHECK(only_error(out, G2) == SignalingErrorCode::bad_message);
+  CHECK(only_error(out, G2) == SignalingErrorCode::too_large);
   CHECK_FALSE(touches(out, P2));
   CHECK(relays(c, P, visit_id(1), session_id(1), session_id(2), G));
   CHECK(relays(c, G, visit_id(1), session_id(2), session_id(1), P));
@@ -629,6 +641,7 @@ TEST_CASE("a provider over the rooms-per-provider limit is refused that room onl
   const ConnectionId extra = conn(200);
   c.rooms.on_provider_connected(extra, kAlice, c.now);
   auto out = c.on(extra, hello(SignalingRole::provider, visit_id(50), session_id(60), 60));
+  CHECK(only_error(out, extra) == SignalingErrorCode::room_limit);
   CHECK(closed(out, extra) == close_code::kTooManyRooms);
   CHECK(c.rooms.room_count() == kMaxRoomsPerProvider);
   CHECK(relays(c, G, visit_id(1), session_id(2), session_id(1), P));
@@ -683,7 +696,9 @@ TEST_CASE("malformed or misdirected JSON gets a clear error and a close, and not
   const auto out = c.on(G, "not json at all");
   CHECK(closed(out, G) == close_code::kBadMessage);
   CHECK_FALSE(touches(out, P));
-  CHECK(c.on(G2, resume(visit_id(1), session_id(2), 2)).empty());
+  const auto back = c.on(G2, resume(visit_id(1), session_id(2), 2));
+  REQUIRE(sent_to(back, G2).size() == 1);
+  CHECK(sent_to(back, G2)[0].type == SignalingType::resumed);
   CHECK(relays(c, P, visit_id(1), session_id(1), session_id(2), G2));
 }
 
@@ -713,7 +728,7 @@ TEST_CASE("a connection that says no hello in time is closed; one that does is k
   CHECK(c.rooms.next_wakeup() == Time{} + 2s + kHelloTimeout);  // only X is still due
   c.now = Time{} + 2s + kHelloTimeout;
   const auto out = c.rooms.on_timeout(c.now);
-  CHECK(only_error(out, X) == SignalingErrorCode::not_allowed);
+  CHECK(only_error(out, X) == SignalingErrorCode::timeout);
   CHECK(closed(out, X) == close_code::kHelloTimeout);
   CHECK_FALSE(touches(out, P));
   CHECK_FALSE(touches(out, G));
@@ -723,4 +738,80 @@ TEST_CASE("a connection that says no hello in time is closed; one that does is k
   c.rooms.on_connected(G2, c.now);
   CHECK(c.rooms.on_disconnect(G2, c.now).empty());
   CHECK_FALSE(c.rooms.next_wakeup());
+}
+
+// ---------------------------------------------------------------------------
+// PROTOCOL.md §11: takeover, re-arming resume, what `end` means
+
+TEST_CASE("a provider takeover ends admitted guests with the old session's end and drops away ones",
+          "[gateway][rooms]") {
+  Clinic c;
+  admitted_room(c);  // P (session 1) with G (session 2) admitted
+  c.arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));  // waiting
+  c.arrive(G3, visit_id(1), session_id(4), 4, opaque(kGuestHelloBytes, 4));
+  REQUIRE(c.rooms.room(visit_id(1))->find(session_id(4))->place == VisitRoom::Place::waiting);
+  // G3 drops while waiting; it keeps its place through the takeover.
+  REQUIRE(c.rooms.on_disconnect(G3, c.now).empty());
+
+  c.rooms.on_provider_connected(P2, kAlice, c.now);
+  const auto out = c.on(P2, hello(SignalingRole::provider, visit_id(1), session_id(31), 31));
+  CHECK(sent_to(out, P).empty());  // the old provider connection is only closed
+  CHECK(closed(out, P) == close_code::kReplaced);
+  const auto to_g = sent_to(out, G);
+  REQUIRE(to_g.size() == 1);
+  CHECK(to_g[0].type == SignalingType::end);
+  CHECK(to_g[0].session == session_id(1));  // the old provider session
+  CHECK(closed(out, G) == close_code::kVisitEnded);
+  CHECK_FALSE(touches(out, G2));
+  const auto to_p2 = sent_to(out, P2);
+  REQUIRE(to_p2.size() == 2);  // both waiting guests, in arrival order
+  CHECK(to_p2[0].type == SignalingType::waiting);
+  CHECK(to_p2[0].session == session_id(3));
+  CHECK(to_p2[1].type == SignalingType::waiting);
+  CHECK(to_p2[1].session == session_id(4));
+  CHECK(c.rooms.room(visit_id(1))->find(session_id(2)) == nullptr);
+  // The old provider session cannot come back, and the old guest cannot resume.
+  CHECK(closed(c.on(conn(60), resume(visit_id(1), session_id(2), 2)), conn(60)) == close_code::kExpired);
+  c.rooms.on_provider_connected(conn(61), kAlice, c.now);
+  CHECK(closed(c.on(conn(61), resume(visit_id(1), session_id(1), 1)), conn(61)) == close_code::kExpired);
+  // The waiting guest that was away resumes and is still waiting.
+  const auto back = c.on(conn(62), resume(visit_id(1), session_id(4), 4));
+  REQUIRE(sent_to(back, conn(62)).size() == 1);
+  CHECK(sent_to(back, conn(62))[0].type == SignalingType::resumed);
+  CHECK(c.rooms.room(visit_id(1))->find(session_id(4))->place == VisitRoom::Place::waiting);
+}
+
+TEST_CASE("hello again on its own connection re-arms resume with the new hash; the old secret stops working",
+          "[gateway][resume]") {
+  Clinic c;
+  admitted_room(c);
+  // Before any resume: rotate the secret. No reply.
+  CHECK(c.on(G, hello(SignalingRole::guest, visit_id(1), session_id(2), 50)).empty());
+  REQUIRE(c.rooms.on_disconnect(G, c.now).empty());
+  CHECK(closed(c.on(G2, resume(visit_id(1), session_id(2), 2)), G2) == close_code::kNotAllowed);
+  auto out = c.on(G3, resume(visit_id(1), session_id(2), 50));
+  REQUIRE(sent_to(out, G3).size() == 1);
+  CHECK(sent_to(out, G3)[0].type == SignalingType::resumed);
+  // The provider may re-arm too; a re-hello naming another session or role is refused and closed.
+  CHECK(c.on(P, hello(SignalingRole::provider, visit_id(1), session_id(1), 51)).empty());
+  CHECK(closed(c.on(G3, hello(SignalingRole::provider, visit_id(1), session_id(2), 52)), G3) ==
+        close_code::kNotAllowed);
+}
+
+TEST_CASE("end from the gateway: to the provider a guest is gone, to a guest the visit is over", "[gateway][rooms]") {
+  Clinic c;
+  admitted_room(c);
+  c.arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));
+  // A waiting guest leaves: the provider hears end{guest}.
+  auto out = c.on(G2, end(visit_id(1), session_id(3)));
+  CHECK(sent_to(out, G2).empty());
+  CHECK(closed(out, G2) == close_code::kLeft);
+  auto to_p = sent_to(out, P);
+  REQUIRE(to_p.size() == 1);
+  CHECK(to_p[0].type == SignalingType::end);
+  CHECK(to_p[0].session == session_id(3));
+  // An end naming someone else's session is refused and closes the sender.
+  out = c.on(G, end(visit_id(1), session_id(1)));
+  CHECK(closed(out, G) == close_code::kNotAllowed);
+  CHECK_FALSE(touches(out, P));
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ TEST_CASE("every signaling message round trips through JSON", "[signaling]") {
   cases.push_back({message(SignalingType::join, kGuestHelloBytes), D::to_gateway});
   cases.push_back({message(SignalingType::waiting, kGuestHelloBytes), D::from_gateway});
   cases.push_back({message(SignalingType::admit, kProviderAcceptBytes), D::to_gateway});
+  cases.push_back({message(SignalingType::admit, kProviderAcceptBytes), D::from_gateway});
   cases.push_back({message(SignalingType::deny, kProviderDenyBytes), D::from_gateway});
   cases.push_back({message(SignalingType::note, kProviderNoteBytes), D::to_gateway});
   auto relay = message(SignalingType::relay);
@@ -55,6 +57,7 @@ TEST_CASE("every signaling message round trips through JSON", "[signaling]") {
   relay.payload = env;
   cases.push_back({std::move(relay), D::from_gateway});
   cases.push_back({message(SignalingType::resume, 32), D::to_gateway});
+  cases.push_back({message(SignalingType::resumed), D::from_gateway});
   cases.push_back({message(SignalingType::end), D::from_gateway});
   auto err = message(SignalingType::error);
   err.visit = {};
@@ -62,6 +65,13 @@ TEST_CASE("every signaling message round trips through JSON", "[signaling]") {
   err.code = SignalingErrorCode::visit_full;
   err.detail = "this visit already has two people";
   cases.push_back({std::move(err), D::from_gateway});
+  for (const auto code : {SignalingErrorCode::too_large, SignalingErrorCode::room_limit, SignalingErrorCode::timeout}) {
+    auto limit = message(SignalingType::error);
+    limit.visit = {};
+    limit.session = {};
+    limit.code = code;
+    cases.push_back({std::move(limit), D::from_gateway});
+  }
 
   for (const auto& [m, d] : cases) {
     const std::string text = signaling_serialize(m);
@@ -150,4 +160,82 @@ TEST_CASE("signaling parsing is total over mutated messages", "[signaling]") {
   const auto secret = seeded<kResumeSecretBytes>(4);
   CHECK(signaling_resume_hash(secret) == signaling_resume_hash(secret));
   CHECK(signaling_resume_hash(secret) != signaling_resume_hash(seeded<kResumeSecretBytes>(5)));
+}
+
+TEST_CASE("each signaling type parses in its directions only (PROTOCOL.md §11 table)", "[signaling]") {
+  auto p = make_pair(172);
+  auto tx = envelope_sender(p.guest_keys);
+  const auto env = *envelope_seal(tx, MessageType::ice_candidate, bytes("candidate"));
+  struct Row {
+    SignalingType type;
+    std::size_t payload;
+    bool to_gateway, from_gateway;
+  };
+  const Row rows[] = {
+      {SignalingType::hello, kHashBytes, true, false},
+      {SignalingType::join, kGuestHelloBytes, true, false},
+      {SignalingType::waiting, kGuestHelloBytes, false, true},
+      {SignalingType::admit, kProviderAcceptBytes, true, true},
+      {SignalingType::deny, kProviderDenyBytes, true, true},
+      {SignalingType::note, kProviderNoteBytes, true, true},
+      {SignalingType::relay, 0, true, true},
+      {SignalingType::resume, kResumeSecretBytes, true, false},
+      {SignalingType::resumed, 0, false, true},
+      {SignalingType::end, 0, true, true},
+      {SignalingType::error, 0, false, true},
+  };
+  for (const auto& row : rows) {
+    auto m = message(row.type, row.payload);
+    if (row.type == SignalingType::relay) {
+      m.visit = p.visit.visit_id;
+      m.session = {};
+      m.payload = env;
+    }
+    if (row.type == SignalingType::error) m.visit = {}, m.session = {};
+    const std::string text = signaling_serialize(m);
+    CAPTURE(text);
+    const auto to = signaling_parse(text, D::to_gateway);
+    const auto from = signaling_parse(text, D::from_gateway);
+    CHECK(to.ok() == row.to_gateway);
+    CHECK(from.ok() == row.from_gateway);
+    if (!row.to_gateway) CHECK(to.error() == E::wrong_direction);
+    if (!row.from_gateway) CHECK(from.error() == E::wrong_direction);
+  }
+}
+
+TEST_CASE("admit from the gateway carries the accept; resumed has visit and session only", "[signaling]") {
+  const std::string id = base64url_encode(seeded<16>(1));
+  const std::string accept = base64url_encode(std::vector<std::uint8_t>(kProviderAcceptBytes, 0x17));
+  const auto admit = signaling_parse(
+      R"({"type":"admit","visit":")" + id + R"(","session":")" + id + R"(","accept":")" + accept + R"("})",
+      D::from_gateway);
+  REQUIRE(admit);
+  CHECK(admit->payload == std::vector<std::uint8_t>(kProviderAcceptBytes, 0x17));
+  CHECK(error_of(R"({"type":"admit","visit":")" + id + R"(","session":")" + id + R"("})", D::from_gateway) ==
+        E::missing_member);
+
+  const std::string resumed = R"({"type":"resumed","visit":")" + id + R"(","session":")" + id + R"("})";
+  const auto r = signaling_parse(resumed, D::from_gateway);
+  REQUIRE(r);
+  CHECK(r->type == SignalingType::resumed);
+  CHECK(r->visit == seeded<16>(1));
+  CHECK(r->session == seeded<16>(1));
+  CHECK(error_of(resumed, D::to_gateway) == E::wrong_direction);
+  CHECK(error_of(R"({"type":"resumed","visit":")" + id + R"("})", D::from_gateway) == E::missing_member);
+  CHECK(error_of(R"({"type":"resumed","visit":")" + id + R"(","session":")" + id + R"(","resume_secret":"AA"})",
+                 D::from_gateway) == E::unknown_member);
+}
+
+TEST_CASE("signaling error codes: every name round trips, unknown names are rejected", "[signaling]") {
+  const char* names[] = {"bad_message",  "unknown_visit", "visit_full", "not_allowed", "expired",
+                         "rate_limited", "internal",      "too_large",  "room_limit",  "timeout"};
+  for (std::size_t i = 0; i < std::size(names); ++i) {
+    const auto code = static_cast<SignalingErrorCode>(i);
+    CHECK(std::string(signaling_error_code_name(code)) == names[i]);
+    const auto m = signaling_parse(std::string(R"({"type":"error","code":")") + names[i] + R"("})", D::from_gateway);
+    REQUIRE(m);
+    CHECK(m->code == code);
+  }
+  CHECK(error_of(R"({"type":"error","code":"Timeout"})", D::from_gateway) == E::bad_value);
+  CHECK(error_of(R"({"type":"error","code":"room_limit"})", D::to_gateway) == E::wrong_direction);
 }
