@@ -180,6 +180,9 @@ void signaling_seeds(fuzz::HandshakeFixture& hs) {
   SignalingMessage error = msg(SignalingType::error, {});
   error.code = SignalingErrorCode::visit_full;
   error.detail = "This visit already has two people.";
+  SignalingMessage timeout = msg(SignalingType::error, {});
+  timeout.code = SignalingErrorCode::timeout;
+  timeout.detail = "no hello in time";
   const SignalingMessage all[] = {
       std::move(hello),
       msg(SignalingType::join, hs.guest->hello),
@@ -189,10 +192,14 @@ void signaling_seeds(fuzz::HandshakeFixture& hs) {
       msg(SignalingType::note, *note),
       msg(SignalingType::relay, *envelope),
       msg(SignalingType::resume, resume),
+      msg(SignalingType::resumed, {}),
       msg(SignalingType::end, {}),
       std::move(error),
+      std::move(timeout),
   };
-  const char* names[] = {"hello", "join", "waiting", "admit", "deny", "note", "relay", "resume", "end", "error"};
+  const char* names[] = {"hello", "join",    "waiting", "admit", "deny",  "note",
+                         "relay", "resume",  "resumed", "end",   "error", "error-timeout"};
+  static_assert(sizeof(names) / sizeof(names[0]) == sizeof(all) / sizeof(all[0]));
   int i = 0;
   for (const auto& m : all) {
     const std::string text = signaling_serialize(m);
