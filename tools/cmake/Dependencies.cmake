@@ -113,6 +113,6 @@ add_library(tessera::imgui ALIAS tessera_imgui)
 target_include_directories(tessera_imgui SYSTEM PUBLIC ${_imgui} ${_imgui}/backends ${_imgui}/misc/cpp)
 target_compile_definitions(tessera_imgui PUBLIC
   IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_DISABLE_DEMO_WINDOWS IMGUI_DISABLE_DEBUG_TOOLS)
-target_compile_options(tessera_imgui PRIVATE -Os -sUSE_GLFW=3)
+target_compile_options(tessera_imgui PRIVATE -Os)
 target_link_options(tessera_imgui PUBLIC -sUSE_GLFW=3 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2)
 target_compile_features(tessera_imgui PUBLIC cxx_std_20)
