@@ -123,3 +123,50 @@ test('on a high-density phone screen the canvas is drawn at device resolution', 
   await page.screenshot({ path: path.join(outDir, 'skeleton-phone.png') });
   await phone.close();
 });
+
+test('typing, Backspace and Tab reach the DOM layer, not the canvas', async () => {
+  const page = await context.newPage();
+  await page.goto(`${gateway.url}/`);
+  const name = page.getByRole('textbox', { name: 'Your name' });
+  await name.waitFor({ timeout: 30000 });
+  await name.click();
+  await page.keyboard.type('Anab');
+  await page.keyboard.press('Backspace');  // GLFW would cancel this if it saw it
+  assert.equal(await name.inputValue(), 'Ana');
+  await page.keyboard.press('Tab');       // and this
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  assert.equal(focused, 'Continue', 'Tab moves from the field to the next widget');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Before your visit' }).waitFor({ timeout: 10000 });
+  await page.close();
+});
+
+test('an idle screen draws no frames', async () => {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__framesRequested = 0;
+    const request = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => {
+      window.__framesRequested += 1;
+      return request(callback);
+    };
+  });
+  await page.goto(`${gateway.url}/`);
+  await page.getByRole('heading', { name: 'Tessera', level: 1 }).waitFor({ timeout: 30000 });
+  const frames = () => page.evaluate(() => window.__framesRequested);
+  // Wait for the start-up frames to settle; a loop that never sleeps never settles.
+  let before = await frames();
+  for (let i = 0; i < 20; ++i) {
+    await page.waitForTimeout(250);
+    const now = await frames();
+    if (now === before) break;
+    before = now;
+  }
+  assert.ok(before > 0, 'the client did draw');
+  await page.waitForTimeout(1000);
+  assert.equal(await frames(), before, 'no frames while nothing changes');
+  // Input wakes it up again.
+  await page.getByRole('textbox', { name: 'Your name' }).fill('Ana');
+  await page.waitForFunction((n) => window.__framesRequested > n, before);
+  await page.close();
+});
