@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "gateway/operations.hpp"
 #include "gateway/signaling_session.hpp"
 
 namespace tessera::gateway {
@@ -78,6 +79,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // Only known verbs are logged by name: an unknown method is client text.
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
+  if (auto ops = handle_operations_request(req)) return do_write(std::move(*ops));
   do_write(handle_request(*site_, req));
 }
 

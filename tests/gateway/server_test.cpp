@@ -255,3 +255,15 @@ TEST_CASE("server_log_has_method_status_and_size_but_never_the_target", "[gatewa
   CHECK_THAT(log[2], Catch::Matches("http GET 404 [0-9]+"));
   for (const auto& line : log) CHECK_THAT(line, !Catch::Contains("SECRET"));
 }
+
+TEST_CASE("server_answers_healthz_over_the_socket", "[gateway][server]") {
+  TempWebRoot temp;
+  TestServer server(temp.web());
+  RawClient client(server.endpoint());
+  client.send(get_request("/healthz"));
+  const auto res = client.read_response();
+  CHECK(res.result() == http::status::ok);
+  CHECK(res.body() == "ok\n");
+  CHECK(res[http::field::cache_control] == "no-store");
+  CHECK(res["Content-Security-Policy"] == kContentSecurityPolicy);
+}

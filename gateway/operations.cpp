@@ -1,0 +1,55 @@
+// Operations endpoints: see operations.hpp.
+#include "gateway/operations.hpp"
+
+#include <string>
+#include <utility>
+
+namespace tessera::gateway {
+namespace http = boost::beast::http;
+
+namespace {
+
+// HEAD gets the headers GET would, with an empty body.
+Response finish(Response res, const Request& req) {
+  res.prepare_payload();
+  if (req.method() == http::verb::head) {
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
+  return res;
+}
+
+Response text_response(const Request& req, std::string_view content_type, std::string body) {
+  Response res{http::status::ok, req.version()};
+  set_security_headers(res);
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  return finish(std::move(res), req);
+}
+
+std::optional<Response> refuse_method(const Request& req) {
+  if (req.method() == http::verb::get || req.method() == http::verb::head) return std::nullopt;
+  Response res = make_error_response(http::status::method_not_allowed, req.version(), req.keep_alive());
+  res.set(http::field::allow, "GET, HEAD");
+  return finish(std::move(res), req);
+}
+
+}  // namespace
+
+std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
+
+Response healthz_response(const Request& req) {
+  if (auto refused = refuse_method(req)) return std::move(*refused);
+  return text_response(req, "text/plain; charset=utf-8", "ok\n");
+}
+
+std::optional<Response> handle_operations_request(const Request& req) {
+  const auto path = target_path(req.target());
+  if (path == kHealthPath) return healthz_response(req);
+  return std::nullopt;
+}
+
+}  // namespace tessera::gateway

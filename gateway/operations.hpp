@@ -1,0 +1,26 @@
+#pragma once
+// The operations endpoints (issue 9 item 8), as plain functions of the request
+// like handle_request: no sockets, so they are unit-tested without a network.
+//   GET /healthz  200 "ok\n", text/plain, no-store: the process is up and its
+//                 I/O thread answers. Nothing else is checked.
+// Both carry the usual security headers; GET and HEAD only (others: 405).
+// The query string is ignored.
+#include "gateway/http_headers.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace tessera::gateway {
+
+inline constexpr std::string_view kHealthPath = "/healthz";
+
+// The target's path without its query ("/healthz?x" -> "/healthz").
+[[nodiscard]] std::string_view target_path(std::string_view target);
+
+[[nodiscard]] Response healthz_response(const Request& req);
+
+// The answer for an operations path, or nullopt for every other target (the
+// static site answers those).
+[[nodiscard]] std::optional<Response> handle_operations_request(const Request& req);
+
+}  // namespace tessera::gateway
