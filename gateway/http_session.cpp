@@ -32,13 +32,19 @@ std::optional<http::status> status_for_parse_error(beast::error_code ec) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-                         RequestLog log, std::shared_ptr<SignalingHub> signaling)
+                         RequestLog log, std::shared_ptr<Metrics> metrics,
+                         std::shared_ptr<SignalingHub> signaling)
     : stream_(std::move(socket)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
       buffer_(2 * (kMaxRequestHeaderBytes + kMaxRequestBodyBytes)),
       site_(std::move(site)),
       log_(std::move(log)),
-      signaling_(std::move(signaling)) {}
+      metrics_(std::move(metrics)),
+      signaling_(std::move(signaling)) {
+  metrics_->http_opened();
+}
+
+HttpSession::~HttpSession() { metrics_->http_closed(); }
 
 void HttpSession::run() {
   // Start on the stream's strand, as every later handler runs there.
@@ -68,6 +74,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   const Request& req = parser_->get();
   if (signaling_ && req.target() == kSignalingPath && beast::websocket::is_upgrade(req)) {
     if (!signaling_->origin_allowed(req[http::field::origin])) {
+      metrics_->rejected(RejectReason::origin_refused);
       method_ = "GET";
       return do_write(make_error_response(http::status::forbidden, req.version(), /*keep_alive=*/false));
     }
@@ -79,7 +86,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // Only known verbs are logged by name: an unknown method is client text.
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
-  if (auto ops = handle_operations_request(req)) return do_write(std::move(*ops));
+  if (auto ops = handle_operations_request(req, *metrics_)) return do_write(std::move(*ops));
   do_write(handle_request(*site_, req));
 }
 

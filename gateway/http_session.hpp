@@ -8,6 +8,7 @@
 // the target (visit ids, later tokens) and never headers.
 // With a SignalingHub, a WebSocket upgrade on /signal from an allowed Origin
 // becomes a SignalingSession (any other Origin: 403).
+#include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
 
@@ -33,7 +34,11 @@ inline constexpr std::string_view kSignalingPath = "/signal";
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-              RequestLog log, std::shared_ptr<SignalingHub> signaling = {});
+              RequestLog log, std::shared_ptr<Metrics> metrics,
+              std::shared_ptr<SignalingHub> signaling = {});
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
 
   void run();
 
@@ -49,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;
+  std::shared_ptr<Metrics> metrics_;  // counts this connection while it lives
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

@@ -18,12 +18,14 @@ namespace {
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 }  // namespace
 
-Listener::Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log)
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log,
+                   std::shared_ptr<Metrics> metrics)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
       retry_timer_(acceptor_.get_executor()),
       site_(std::move(site)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      metrics_(std::move(metrics)) {}
 
 beast::error_code Listener::open(const tcp::endpoint& endpoint) {
   beast::error_code ec;
@@ -78,7 +80,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<HttpSession>(std::move(socket), site_, log_, signaling_)->run();
+  std::make_shared<HttpSession>(std::move(socket), site_, log_, metrics_, signaling_)->run();
   do_accept();
 }
 

@@ -14,7 +14,9 @@ namespace tessera::gateway {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(boost::asio::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log);
+  // metrics: shared with the SignalingHub when there is one (main() owns both).
+  Listener(boost::asio::io_context& ioc, std::shared_ptr<const StaticSite> site, RequestLog log,
+           std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>());
 
   // Open, bind and listen. Port 0 binds a free port: read local_endpoint().
   [[nodiscard]] boost::beast::error_code open(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -36,6 +38,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;
   std::shared_ptr<SignalingHub> signaling_;
+  std::shared_ptr<Metrics> metrics_;
 };
 
 }  // namespace tessera::gateway

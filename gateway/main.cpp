@@ -40,13 +40,16 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context ioc{1};
   const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
+  // One registry for /metrics, shared by the listener, its sessions and the hub.
+  const auto metrics = std::make_shared<gw::Metrics>();
   auto listener = std::make_shared<gw::Listener>(
-      ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log);
+      ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log, metrics);
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
     // no connection is a provider until it is.
     listener->set_signaling(std::make_shared<gw::SignalingHub>(
-        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}));
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, gw::VisitLookup{},
+        metrics));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "

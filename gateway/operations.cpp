@@ -46,9 +46,15 @@ Response healthz_response(const Request& req) {
   return text_response(req, "text/plain; charset=utf-8", "ok\n");
 }
 
-std::optional<Response> handle_operations_request(const Request& req) {
+Response metrics_response(const Request& req, const Metrics& metrics) {
+  if (auto refused = refuse_method(req)) return std::move(*refused);
+  return text_response(req, kMetricsContentType, metrics.render());
+}
+
+std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics) {
   const auto path = target_path(req.target());
   if (path == kHealthPath) return healthz_response(req);
+  if (path == kMetricsPath) return metrics_response(req, metrics);
   return std::nullopt;
 }
 

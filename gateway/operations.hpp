@@ -3,9 +3,11 @@
 // like handle_request: no sockets, so they are unit-tested without a network.
 //   GET /healthz  200 "ok\n", text/plain, no-store: the process is up and its
 //                 I/O thread answers. Nothing else is checked.
+//   GET /metrics  200, the Prometheus text format (metrics.hpp), no-store.
 // Both carry the usual security headers; GET and HEAD only (others: 405).
 // The query string is ignored.
 #include "gateway/http_headers.hpp"
+#include "gateway/metrics.hpp"
 
 #include <optional>
 #include <string_view>
@@ -19,8 +21,10 @@ inline constexpr std::string_view kHealthPath = "/healthz";
 
 [[nodiscard]] Response healthz_response(const Request& req);
 
+[[nodiscard]] Response metrics_response(const Request& req, const Metrics& metrics);
+
 // The answer for an operations path, or nullopt for every other target (the
 // static site answers those).
-[[nodiscard]] std::optional<Response> handle_operations_request(const Request& req);
+[[nodiscard]] std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics);
 
 }  // namespace tessera::gateway

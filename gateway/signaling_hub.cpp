@@ -11,10 +11,12 @@
 namespace tessera::gateway {
 namespace net = boost::asio;
 
-SignalingHub::SignalingHub(net::any_io_executor executor, SignalingConfig config, VisitLookup lookup)
+SignalingHub::SignalingHub(net::any_io_executor executor, SignalingConfig config, VisitLookup lookup,
+                           std::shared_ptr<Metrics> metrics)
     : strand_(net::make_strand(std::move(executor))),
       timer_(strand_),
       config_(std::move(config)),
+      metrics_(std::move(metrics)),
       rooms_(config_.limits, std::move(lookup)) {}
 
 bool SignalingHub::origin_allowed(std::string_view origin) const {
@@ -38,11 +40,11 @@ void SignalingHub::provider_connected(ConnectionId id, ProviderId provider) {
   });
 }
 
-void SignalingHub::message(ConnectionId id, std::string text) {
-  net::post(strand_, [self = shared_from_this(), id, text = std::move(text)] {
+void SignalingHub::message(ConnectionId id, std::string text, Time read_at) {
+  net::post(strand_, [self = shared_from_this(), id, text = std::move(text), read_at] {
     // Already closed by the core (a message read before the close landed): drop it.
     if (!self->sessions_.count(id)) return;
-    self->apply(self->rooms_.on_message(id, text, std::chrono::steady_clock::now()));
+    self->apply(self->rooms_.on_message(id, text, std::chrono::steady_clock::now()), id, read_at);
   });
 }
 
@@ -53,17 +55,35 @@ void SignalingHub::disconnect(ConnectionId id) {
   });
 }
 
-void SignalingHub::apply(std::vector<Outbound> out) {
+void SignalingHub::apply(std::vector<Outbound> out, std::optional<ConnectionId> from, Time read_at) {
   for (auto& o : out) {
     const auto it = sessions_.find(o.connection);
     if (it == sessions_.end()) continue;
     const auto session = it->second.lock();
     if (o.kind == Outbound::Kind::close) sessions_.erase(it);
     if (!session) continue;
+    count(o, from, read_at);
     if (o.kind == Outbound::Kind::send) session->send(std::move(o.text));
     else session->close(o.close_code, std::move(o.reason));
   }
+  metrics_->set_rooms_open(rooms_.room_count());
   arm_timer();
+}
+
+void SignalingHub::count(const Outbound& o, std::optional<ConnectionId> from, Time read_at) {
+  if (o.kind != Outbound::Kind::send) return;
+  // The gateway wrote this text itself (signaling_serialize, keys sorted), so
+  // these searches read our own JSON, never a client's: the envelope is
+  // base64url and cannot hold a quote. "type" follows "envelope", near the end.
+  if (from && o.connection != *from && o.text.rfind(R"("type":"relay")") != std::string::npos) {
+    metrics_->relayed(std::chrono::steady_clock::now() - read_at);
+    return;
+  }
+  if (o.text.size() <= 512 && o.text.find(R"("type":"error")") != std::string::npos) {
+    // Small and ours: parse it for its code, one of a fixed set.
+    if (const auto m = signaling_parse(o.text, SignalingDirection::from_gateway); m && m->type == SignalingType::error)
+      metrics_->rejected(reject_reason_for(m->code));
+  }
 }
 
 void SignalingHub::arm_timer() {

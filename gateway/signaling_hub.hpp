@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/metrics.hpp"
 #include "gateway/visit_rooms.hpp"
 
 namespace tessera::gateway {
@@ -28,24 +29,31 @@ struct SignalingConfig {
 
 class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
  public:
-  SignalingHub(boost::asio::any_io_executor executor, SignalingConfig config, VisitLookup lookup = {});
+  // metrics: rooms open, relays and their latency, refusals (shared with the listener).
+  SignalingHub(boost::asio::any_io_executor executor, SignalingConfig config, VisitLookup lookup = {},
+               std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>());
 
   [[nodiscard]] bool origin_allowed(std::string_view origin) const;
   [[nodiscard]] const Limits& limits() const { return config_.limits; }
+  [[nodiscard]] Metrics& metrics() const { return *metrics_; }
 
   // Thread-safe: each posts to the hub's strand.
   [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingSession>& session);
   void provider_connected(ConnectionId id, ProviderId provider);  // for the sign-in layer
-  void message(ConnectionId id, std::string text);
+  // read_at: when the session finished reading it (for the relay latency histogram).
+  void message(ConnectionId id, std::string text, Time read_at);
   void disconnect(ConnectionId id);
 
  private:
-  void apply(std::vector<Outbound> out);
+  // from: the connection whose message produced out, and when it was read.
+  void apply(std::vector<Outbound> out, std::optional<ConnectionId> from = {}, Time read_at = {});
+  void count(const Outbound& o, std::optional<ConnectionId> from, Time read_at);
   void arm_timer();
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;
   SignalingConfig config_;
+  std::shared_ptr<Metrics> metrics_;
   VisitRooms rooms_;  // strand_ only
   std::unordered_map<ConnectionId, std::weak_ptr<SignalingSession>> sessions_;  // strand_ only
   std::atomic<std::uint64_t> next_id_{1};

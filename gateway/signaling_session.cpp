@@ -4,6 +4,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+
 namespace tessera::gateway {
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -12,6 +14,10 @@ namespace net = boost::asio;
 
 SignalingSession::SignalingSession(net::ip::tcp::socket&& socket, std::shared_ptr<SignalingHub> hub)
     : ws_(std::move(socket)), hub_(std::move(hub)) {}
+
+SignalingSession::~SignalingSession() {
+  if (accepted_) hub_->metrics().signaling_closed();
+}
 
 void SignalingSession::run(http::request<http::string_body> upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
@@ -22,6 +28,8 @@ void SignalingSession::run(http::request<http::string_body> upgrade) {
 
 void SignalingSession::on_accept(beast::error_code ec) {
   if (ec) return;  // a failed handshake: nothing was attached yet
+  accepted_ = true;
+  hub_->metrics().signaling_opened();
   id_ = hub_->attach(shared_from_this());
   do_read();
 }
@@ -32,16 +40,18 @@ void SignalingSession::do_read() {
 
 void SignalingSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == websocket::error::message_too_big) {
+    hub_->metrics().rejected(RejectReason::message_too_big);
     // Beast has already failed the connection with 1009; the core hears a disconnect.
     return gone();
   }
   if (ec) return gone();
   if (!ws_.got_text()) {
     buffer_.consume(buffer_.size());
+    hub_->metrics().rejected(RejectReason::binary_frame);
     close(close_code::kBadMessage, "text frames only");
     return gone();
   }
-  hub_->message(id_, beast::buffers_to_string(buffer_.data()));
+  hub_->message(id_, beast::buffers_to_string(buffer_.data()), std::chrono::steady_clock::now());
   buffer_.consume(buffer_.size());
   do_read();
 }
@@ -52,6 +62,7 @@ void SignalingSession::send(std::string text) {
     if (self->queue_.size() >= kMaxQueuedWrites) {
       // A reader that cannot keep up: drop it rather than grow without bound.
       self->queue_.clear();
+      self->hub_->metrics().rejected(RejectReason::slow_reader);
       self->close(close_code::kRateLimited, "too slow to read");
       self->gone();
       return;

@@ -21,6 +21,9 @@ inline constexpr std::size_t kMaxQueuedWrites = 256;
 class SignalingSession : public std::enable_shared_from_this<SignalingSession> {
  public:
   SignalingSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SignalingHub> hub);
+  ~SignalingSession();
+  SignalingSession(const SignalingSession&) = delete;
+  SignalingSession& operator=(const SignalingSession&) = delete;
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   // From the hub (any thread): queue a text message, or close after what is queued.
@@ -46,6 +49,7 @@ class SignalingSession : public std::enable_shared_from_this<SignalingSession> {
   bool closed_ = false;
   boost::beast::websocket::close_reason close_reason_;
   bool reported_ = false;
+  bool accepted_ = false;  // counted as an open signaling connection
 };
 
 }  // namespace tessera::gateway

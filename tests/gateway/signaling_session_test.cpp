@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "shared/envelope.hpp"
+#include "shared/base64url.hpp"
 #include "shared/handshake.hpp"
 
 using namespace tessera;
@@ -38,8 +39,9 @@ class SignalingServer {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
-    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{{std::string(kOrigin)}, Limits{}});
-    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr);
+    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{{std::string(kOrigin)}, Limits{}},
+                                          VisitLookup{}, metrics_);
+    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr, metrics_);
     listener_->set_signaling(hub_);
     REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
     endpoint_ = listener_->local_endpoint();
@@ -55,9 +57,11 @@ class SignalingServer {
 
   [[nodiscard]] tcp::endpoint endpoint() const { return endpoint_; }
   SignalingHub& hub() { return *hub_; }
+  const Metrics& metrics() const { return *metrics_; }
 
  private:
   net::io_context ioc_;
+  std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>();
   std::shared_ptr<SignalingHub> hub_;
   std::shared_ptr<Listener> listener_;
   tcp::endpoint endpoint_;
@@ -111,6 +115,21 @@ class Client {
   websocket::stream<beast::tcp_stream> ws_{ioc_};
   websocket::response_type response_;
 };
+
+// GET /metrics over its own connection, as a scraper would.
+std::string scrape(const tcp::endpoint& endpoint) {
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(endpoint);
+  http::request<http::empty_body> req{http::verb::get, "/metrics", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(socket, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  REQUIRE(res.result() == http::status::ok);
+  return res.body();
+}
 
 std::array<std::uint8_t, 16> bytes16(std::uint8_t tag) {
   std::array<std::uint8_t, 16> a{};
@@ -214,4 +233,46 @@ TEST_CASE("a visit runs over real websockets: wait, admit, relay, a bad neighbou
   CHECK(guest.close_code() == close_code::kVisitEnded);
   CHECK_FALSE(provider.read());
   CHECK(provider.close_code() == close_code::kVisitEnded);
+}
+
+TEST_CASE("a relayed message moves the relay counter and histogram seen on /metrics", "[gateway][signal][metrics]") {
+  TempWebRoot temp;
+  SignalingServer server(temp.web());
+  const VisitId v = bytes16(3);
+  const SessionId sp = bytes16(50), sg = bytes16(90);
+
+  server.hub().provider_connected(ConnectionId{1}, ProviderId{9});
+  Client provider;
+  REQUIRE_FALSE(provider.connect(server.endpoint(), kOrigin));
+  provider.send(hello(SignalingRole::provider, v, sp));
+  Client guest;
+  REQUIRE_FALSE(guest.connect(server.endpoint(), kOrigin));
+  guest.send(hello(SignalingRole::guest, v, sg));
+  guest.send(with_payload(SignalingType::join, v, sg, kGuestHelloBytes));
+  REQUIRE(provider.read_message().type == SignalingType::waiting);
+  provider.send(with_payload(SignalingType::admit, v, sg, kProviderAcceptBytes));
+  REQUIRE(guest.read_message().type == SignalingType::admit);
+  CHECK(server.metrics().messages_relayed() == 0);  // admit is not a relay
+
+  guest.send(relay(v, sg, sp));
+  REQUIRE(provider.read_message().type == SignalingType::relay);
+  CHECK(server.metrics().messages_relayed() == 1);
+
+  // A refusal is counted by its fixed reason name.
+  Client noisy;
+  REQUIRE_FALSE(noisy.connect(server.endpoint(), kOrigin));
+  noisy.send("{not json");
+  CHECK(noisy.read_message().code == SignalingErrorCode::bad_message);
+  CHECK_FALSE(noisy.read());
+
+  const auto text = scrape(server.endpoint());
+  CHECK(text.find("\ntessera_gateway_messages_relayed_total 1\n") != std::string::npos);
+  CHECK(text.find("\ntessera_gateway_relay_latency_seconds_count 1\n") != std::string::npos);
+  CHECK(text.find("\ntessera_gateway_rooms_open 1\n") != std::string::npos);
+  CHECK(text.find("\ntessera_gateway_rejects_total{reason=\"bad_message\"} 1\n") != std::string::npos);
+  // The scrape's own connection is open while it is answered.
+  CHECK(text.find("\ntessera_gateway_http_connections_open 1\n") != std::string::npos);
+  // Nothing that names a visit or session.
+  CHECK(text.find(base64url_encode(v)) == std::string::npos);
+  CHECK(text.find(base64url_encode(sg)) == std::string::npos);
 }
