@@ -2,16 +2,25 @@
 // SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
 // stdout, "Tessera gateway listening on http://ADDR:PORT/" with the bound
 // port, flushed; request logs on stderr; exit 0 on a signal, 1 when it cannot
-// listen, 2 for bad arguments.
+// listen, 2 for bad arguments. On the signal, every signaling WebSocket is
+// closed with 1001 (going away) first.
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
 
 #include <csignal>
 #include <iostream>
 #include <string_view>
 #include <vector>
+
+namespace {
+// How long a shutdown waits for signaling peers to answer their 1001 close.
+constexpr std::chrono::seconds kShutdownGrace{5};
+}  // namespace
 
 int main(int argc, char** argv) {
   namespace gw = tessera::gateway;
@@ -44,12 +53,13 @@ int main(int argc, char** argv) {
   const auto metrics = std::make_shared<gw::Metrics>();
   auto listener = std::make_shared<gw::Listener>(
       ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log, metrics);
+  std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
     // no connection is a provider until it is.
-    listener->set_signaling(std::make_shared<gw::SignalingHub>(
-        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, gw::VisitLookup{},
-        metrics));
+    hub = std::make_shared<gw::SignalingHub>(
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, gw::VisitLookup{}, metrics);
+    listener->set_signaling(hub);
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "
@@ -57,10 +67,18 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // SIGINT/SIGTERM: stop accepting, close every signaling WebSocket with 1001
+  // (going away: reconnect), and stop once all have closed or after the grace.
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  boost::asio::steady_timer grace(ioc);
   signals.async_wait([&](boost::beast::error_code, int) {
     listener->stop();
-    ioc.stop();
+    if (!hub) return ioc.stop();
+    grace.expires_after(kShutdownGrace);
+    grace.async_wait([&](boost::beast::error_code ec) {
+      if (!ec) ioc.stop();  // some peer never answered its close
+    });
+    hub->shut_down([&ioc] { ioc.stop(); });
   });
   listener->run();
   std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint())

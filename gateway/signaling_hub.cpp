@@ -26,8 +26,13 @@ bool SignalingHub::origin_allowed(std::string_view origin) const {
 
 ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingSession>& session) {
   const ConnectionId id{next_id_.fetch_add(1)};
+  live_.fetch_add(1);
   net::post(strand_, [self = shared_from_this(), id, weak = std::weak_ptr<SignalingSession>(session)] {
     self->sessions_.emplace(id, weak);
+    if (self->shutting_down_) {
+      if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);
+      return;
+    }
     self->rooms_.on_connected(id, std::chrono::steady_clock::now());
     self->arm_timer();
   });
@@ -52,7 +57,28 @@ void SignalingHub::disconnect(ConnectionId id) {
   net::post(strand_, [self = shared_from_this(), id] {
     self->sessions_.erase(id);
     self->apply(self->rooms_.on_disconnect(id, std::chrono::steady_clock::now()));
+    self->live_.fetch_sub(1);
+    self->maybe_done();
   });
+}
+
+void SignalingHub::shut_down(std::function<void()> done) {
+  net::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    self->shutting_down_ = true;
+    self->on_done_ = std::move(done);
+    for (const auto& [id, weak] : self->sessions_) {
+      if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);
+    }
+    self->timer_.cancel();
+    self->maybe_done();
+  });
+}
+
+void SignalingHub::maybe_done() {
+  if (!shutting_down_ || !on_done_ || live_.load() != 0) return;
+  auto done = std::move(on_done_);
+  on_done_ = nullptr;
+  done();
 }
 
 void SignalingHub::apply(std::vector<Outbound> out, std::optional<ConnectionId> from, Time read_at) {
@@ -87,6 +113,7 @@ void SignalingHub::count(const Outbound& o, std::optional<ConnectionId> from, Ti
 }
 
 void SignalingHub::arm_timer() {
+  if (shutting_down_) return;  // no more deadlines: every connection is closing
   const auto next = rooms_.next_wakeup();
   if (!next) {
     timer_.cancel();

@@ -8,6 +8,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,6 +20,9 @@
 namespace tessera::gateway {
 
 class SignalingSession;
+
+// The close reason sent with 1001 on shutdown: clients reconnect (and resume).
+inline constexpr const char* kGoingAwayReason = "gateway restarting";
 
 // Who may open a signaling WebSocket: exact Origin header values
 // ("https://clinic.example"). Empty: nobody.
@@ -44,6 +48,11 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   void message(ConnectionId id, std::string text, Time read_at);
   void disconnect(ConnectionId id);
 
+  // Graceful stop (SIGTERM): close every signaling connection, and any that
+  // attaches later, with 1001 (going away); call done on the hub's strand once
+  // every attached session has reported its disconnect. Call once.
+  void shut_down(std::function<void()> done);
+
  private:
   // from: the connection whose message produced out, and when it was read.
   void apply(std::vector<Outbound> out, std::optional<ConnectionId> from = {}, Time read_at = {});
@@ -57,6 +66,12 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   VisitRooms rooms_;  // strand_ only
   std::unordered_map<ConnectionId, std::weak_ptr<SignalingSession>> sessions_;  // strand_ only
   std::atomic<std::uint64_t> next_id_{1};
+  // Attached and not yet disconnected; counted in attach() itself, so a session
+  // whose attach is still in flight is waited for too.
+  std::atomic<std::size_t> live_{0};
+  bool shutting_down_ = false;     // strand_ only
+  std::function<void()> on_done_;  // strand_ only; called once
+  void maybe_done();
 };
 
 }  // namespace tessera::gateway

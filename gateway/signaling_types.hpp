@@ -56,6 +56,7 @@ struct RoomSettings {
 // ---------------------------------------------------------------------------
 // WebSocket close codes (RFC 6455 §7.4; 4000–4999 are ours).
 namespace close_code {
+inline constexpr std::uint16_t kGoingAway = 1001;       // RFC 6455: the gateway is shutting down; reconnect
 inline constexpr std::uint16_t kMessageTooBig = 1009;   // RFC 6455
 inline constexpr std::uint16_t kVisitEnded = 4000;      // the provider ended the visit, or left for good
 inline constexpr std::uint16_t kBadMessage = 4001;      // not a valid signaling message

@@ -2,6 +2,7 @@
 // its one stdout line, fetch a page, stop it with SIGTERM, expect exit 0 and
 // nothing more on stdout; and the exit codes for --help and bad arguments.
 // Every wait is on the child (a line, a response, its exit), never a sleep.
+// SIGTERM with a signaling WebSocket open: the client gets close code 1001.
 #include "temp_web_root.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -118,6 +121,46 @@ TEST_CASE("gateway_process_prints_its_bound_port_serves_and_stops_on_sigterm",
   child.signal(SIGTERM);
   CHECK(child.wait() == 0);
   CHECK(child.read_rest().empty());  // exactly one line on stdout
+}
+
+TEST_CASE("gateway_process_closes_signaling_sockets_with_1001_on_sigterm_and_exits_0",
+          "[gateway][process]") {
+  namespace websocket = boost::beast::websocket;
+  TempWebRoot temp;
+  const std::string origin = "https://clinic.tessera.test";
+  Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string(), "--allow-origin", origin});
+  const std::string line = child.read_line();
+  const std::string prefix = "Tessera gateway listening on http://127.0.0.1:";
+  REQUIRE(line.starts_with(prefix));
+  const auto port = static_cast<unsigned short>(std::stoi(line.substr(prefix.size())));
+
+  net::io_context ioc;
+  websocket::stream<boost::beast::tcp_stream> ws(ioc);
+  ws.next_layer().connect({net::ip::make_address("127.0.0.1"), port});
+  ws.set_option(websocket::stream_base::decorator(
+      [&](websocket::request_type& req) { req.set(http::field::origin, origin); }));
+  ws.handshake("127.0.0.1", "/signal");
+
+  // A pong proves the server's read loop is running, so the hub knows this
+  // socket; only then the signal is sent. The read then ends with the close.
+  bool signalled = false;
+  ws.control_callback([&](websocket::frame_type kind, boost::beast::string_view) {
+    if (kind == websocket::frame_type::pong && !signalled) {
+      signalled = true;
+      child.signal(SIGTERM);
+    }
+  });
+  ws.async_ping({}, [](boost::beast::error_code) {});
+  boost::beast::flat_buffer buffer;
+  boost::beast::error_code read_ec = net::error::would_block;
+  ws.async_read(buffer, [&](boost::beast::error_code ec, std::size_t) { read_ec = ec; });
+  ioc.run_for(std::chrono::seconds(10));  // bounded: a broken gateway fails the test, not hangs it
+  CHECK(signalled);
+  CHECK(read_ec == websocket::error::closed);
+  CHECK(ws.reason().code == websocket::close_code::going_away);
+  CHECK(std::string(ws.reason().reason.data(), ws.reason().reason.size()) == "gateway restarting");
+  CHECK(child.wait() == 0);
+  CHECK(child.read_rest().empty());
 }
 
 TEST_CASE("gateway_process_stops_on_sigint_too", "[gateway][process]") {
