@@ -126,7 +126,17 @@ std::string usage_text() {
 Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
 loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
 with the port actually bound, then one line per request on stderr (method,
-status, bytes; never the path). SIGINT or SIGTERM stops it with exit code 0.
+status, bytes; never the path). SIGINT or SIGTERM stops accepting, closes
+every /signal WebSocket with code 1001 (going away: reconnect), waits up to
+5 s for those closes, and exits with code 0.
+
+Operations (always served, GET and HEAD, no-store):
+  /healthz  200 "ok": the process is up and answering.
+  /metrics  Prometheus text format: open HTTP and signaling connections,
+            rooms open, relay messages forwarded, rejects by reason (fixed
+            names: the signaling error codes, message_too_big, binary_frame,
+            slow_reader, origin_refused) and a relay latency histogram.
+            No visit ids, session ids, names, tokens or paths.
 
 Options:
   --web-root DIR      required; the built client folder (build/wasm/web).

@@ -64,7 +64,7 @@ TEST_CASE("options_help_wins_even_after_a_bad_flag", "[gateway][options]") {
   CHECK(parse_ok({"--help"}).show_help);
   CHECK(parse_ok({"--nonsense", "-h"}).show_help);
   const auto usage = usage_text();
-  for (const char* flag : {"--web-root", "--listen", "--help", "/v/", "405", "414", "431"}) {
+  for (const char* flag : {"--web-root", "--listen", "--help", "/v/", "405", "414", "431", "/healthz", "/metrics", "1001"}) {
     CHECK(usage.find(flag) != std::string::npos);
   }
 }
