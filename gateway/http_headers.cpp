@@ -25,4 +25,14 @@ Response make_error_response(http::status status, unsigned version, bool keep_al
   return res;
 }
 
+Response finish_response(Response res, const Request& req) {
+  res.prepare_payload();
+  if (req.method() == boost::beast::http::verb::head) {
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
+  return res;
+}
+
 }  // namespace tessera::gateway

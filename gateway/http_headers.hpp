@@ -31,4 +31,8 @@ void set_security_headers(Response& res);
 [[nodiscard]] Response make_error_response(boost::beast::http::status status, unsigned version,
                                            bool keep_alive);
 
+// Sets Content-Length from the body; for HEAD, keeps that length and drops
+// the body, so HEAD gets exactly the headers GET would get.
+[[nodiscard]] Response finish_response(Response res, const Request& req);
+
 }  // namespace tessera::gateway

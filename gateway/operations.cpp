@@ -9,17 +9,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-// HEAD gets the headers GET would, with an empty body.
-Response finish(Response res, const Request& req) {
-  res.prepare_payload();
-  if (req.method() == http::verb::head) {
-    const auto length = res.body().size();
-    res.body().clear();
-    res.content_length(length);
-  }
-  return res;
-}
-
 Response text_response(const Request& req, std::string_view content_type, std::string body) {
   Response res{http::status::ok, req.version()};
   set_security_headers(res);
@@ -27,14 +16,14 @@ Response text_response(const Request& req, std::string_view content_type, std::s
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
-  return finish(std::move(res), req);
+  return finish_response(std::move(res), req);
 }
 
 std::optional<Response> refuse_method(const Request& req) {
   if (req.method() == http::verb::get || req.method() == http::verb::head) return std::nullopt;
   Response res = make_error_response(http::status::method_not_allowed, req.version(), req.keep_alive());
   res.set(http::field::allow, "GET, HEAD");
-  return finish(std::move(res), req);
+  return finish_response(std::move(res), req);
 }
 
 }  // namespace

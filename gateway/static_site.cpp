@@ -34,19 +34,8 @@ std::optional<std::string> read_whole_file(const fs::path& path) {
   return data;
 }
 
-// HEAD gets the headers GET would get, Content-Length included, and no body.
-Response finish(Response res, const Request& req) {
-  res.prepare_payload();
-  if (req.method() == http::verb::head) {
-    const auto length = res.body().size();
-    res.body().clear();
-    res.content_length(length);
-  }
-  return res;
-}
-
 Response error(http::status status, const Request& req) {
-  return finish(make_error_response(status, req.version(), req.keep_alive()), req);
+  return finish_response(make_error_response(status, req.version(), req.keep_alive()), req);
 }
 
 }  // namespace
@@ -133,7 +122,7 @@ Response handle_request(const StaticSite& site, const Request& req) {
   // Whole-file reads keep the response a plain value for tests; the client is
   // a few hundred KB. Large or streamed files would move to file_body.
   res.body() = std::move(*body);
-  return finish(std::move(res), req);
+  return finish_response(std::move(res), req);
 }
 
 }  // namespace tessera::gateway
