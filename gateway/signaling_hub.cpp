@@ -2,11 +2,13 @@
 #include "gateway/signaling_hub.hpp"
 
 #include <boost/asio/post.hpp>
+#include <sodium.h>
 
 #include <algorithm>
 #include <chrono>
 
 #include "gateway/signaling_session.hpp"
+#include "shared/base64url.hpp"
 
 namespace tessera::gateway {
 namespace net = boost::asio;
@@ -89,8 +91,13 @@ void SignalingHub::apply(std::vector<Outbound> out, std::optional<ConnectionId> 
     if (o.kind == Outbound::Kind::close) sessions_.erase(it);
     if (!session) continue;
     count(o, from, read_at);
-    if (o.kind == Outbound::Kind::send) session->send(std::move(o.text));
-    else session->close(o.close_code, std::move(o.reason));
+    switch (o.kind) {
+      case Outbound::Kind::send: session->send(std::move(o.text)); break;
+      case Outbound::Kind::close: session->close(o.close_code, std::move(o.reason)); break;
+      case Outbound::Kind::grant_turn:
+        if (auto text = turn_message(); !text.empty()) session->send(std::move(text));
+        break;
+    }
   }
   metrics_->set_rooms_open(rooms_.room_count());
   arm_timer();
@@ -110,6 +117,18 @@ void SignalingHub::count(const Outbound& o, std::optional<ConnectionId> from, Ti
     if (const auto m = signaling_parse(o.text, SignalingDirection::from_gateway); m && m->type == SignalingType::error)
       metrics_->rejected(reject_reason_for(m->code));
   }
+}
+
+std::string SignalingHub::turn_message() const {
+  if (!config_.turn.enabled()) return {};
+  std::array<std::uint8_t, 16> id{};  // 128 random bits: unlinkable in a TURN server's logs
+  randombytes_buf(id.data(), id.size());
+  const auto unix_now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  SignalingMessage m;
+  m.type = SignalingType::turn;
+  m.turn = turn_grant(config_.turn, unix_now, base64url_encode(id));
+  return signaling_serialize(m);
 }
 
 void SignalingHub::arm_timer() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/metrics.hpp"
+#include "gateway/turn_credentials.hpp"
 #include "gateway/visit_rooms.hpp"
 
 namespace tessera::gateway {
@@ -29,6 +30,7 @@ inline constexpr const char* kGoingAwayReason = "gateway restarting";
 struct SignalingConfig {
   std::vector<std::string> allowed_origins;
   Limits limits;
+  TurnConfig turn;  // disabled: no `turn` messages
 };
 
 class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
@@ -57,6 +59,8 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   // from: the connection whose message produced out, and when it was read.
   void apply(std::vector<Outbound> out, std::optional<ConnectionId> from = {}, Time read_at = {});
   void count(const Outbound& o, std::optional<ConnectionId> from, Time read_at);
+  // The `turn` message for one grant, or empty when TURN is not configured.
+  [[nodiscard]] std::string turn_message() const;
   void arm_timer();
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;

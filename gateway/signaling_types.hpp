@@ -72,9 +72,12 @@ inline constexpr std::uint16_t kLeft = 4011;            // the guest ended its o
 inline constexpr std::uint16_t kHelloTimeout = 4012;    // no hello or resume in time after connecting
 }  // namespace close_code
 
-// What the core asks the I/O layer to do, in order.
+// What the core asks the I/O layer to do, in order. grant_turn: this
+// connection may now use TURN (a signed-in provider, or an admitted guest);
+// the I/O layer, which holds the TURN secret and the wall clock, sends it a
+// `turn` message with fresh credentials, or nothing when TURN is not set up.
 struct Outbound {
-  enum class Kind { send, close };
+  enum class Kind { send, close, grant_turn };
   ConnectionId connection{};
   Kind kind = Kind::send;
   std::string text;             // send: one JSON signaling message
@@ -85,6 +88,7 @@ struct Outbound {
   static Outbound close(ConnectionId c, std::uint16_t code, std::string reason) {
     return {c, Kind::close, {}, code, std::move(reason)};
   }
+  static Outbound grant_turn(ConnectionId c) { return {c, Kind::grant_turn, {}, 0, {}}; }
 };
 
 }  // namespace tessera::gateway

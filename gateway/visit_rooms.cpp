@@ -171,6 +171,7 @@ Outcome VisitRooms::hello(ConnectionId id, Connection& c, const SignalingMessage
       ++rooms_per_provider_[who];
     }
     if (auto r = room->second.provider_hello(id, msg.session, resume_hash, out)) return r;
+    out.push_back(Outbound::grant_turn(id));
   } else {
     if (room == rooms_.end())
       return Refusal{SignalingErrorCode::unknown_visit, "no open visit with this id", close_code::kUnknownVisit};
@@ -196,6 +197,9 @@ Outcome VisitRooms::resume(ConnectionId id, Connection& c, const SignalingMessag
     return Refusal{SignalingErrorCode::bad_message, "bad resume secret", close_code::kBadMessage};
   const std::span<const std::uint8_t, kResumeSecretBytes> secret(msg.payload.data(), kResumeSecretBytes);
   if (auto r = room->second.resume(id, msg.session, secret, as_provider, now, out)) return r;
+  // Back in its place: credentials again, the earlier ones may be near expiry.
+  if (const auto* back = room->second.find(msg.session); back && back->place == VisitRoom::Place::admitted)
+    out.push_back(Outbound::grant_turn(id));
   bind(c, id, msg, as_provider);
   return std::nullopt;
 }
@@ -210,9 +214,14 @@ Outcome VisitRooms::in_room(Connection& c, VisitRoom& room, const SignalingMessa
     case SignalingType::join:
       if (c.as_provider || msg.session != c.session) return not_yours;
       return room.join(msg.session, msg.payload, now, out);
-    case SignalingType::admit:
+    case SignalingType::admit: {
       if (!c.as_provider) return provider_only;
-      return room.admit(msg, now, out);
+      if (auto r = room.admit(msg, now, out)) return r;
+      // Admitted: the guest may now relay media through TURN (away: on resume).
+      if (const auto* guest = room.find(msg.session); guest && guest->connection)
+        out.push_back(Outbound::grant_turn(*guest->connection));
+      return std::nullopt;
+    }
     case SignalingType::deny:
       if (!c.as_provider) return provider_only;
       return room.deny(msg, out);

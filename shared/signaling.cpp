@@ -21,21 +21,22 @@ struct TypeInfo {
   bool to_gateway, from_gateway;
   std::string_view payload_member;  // empty: none
   std::size_t payload_min, payload_max;
-  bool has_session;
+  bool has_visit, has_session;
 };
 
-constexpr std::array<TypeInfo, 11> kTypes{{
-    {SignalingType::hello, "hello", true, false, "resume_hash", kHashBytes, kHashBytes, true},
-    {SignalingType::join, "join", true, false, "hello", kGuestHelloBytes, kGuestHelloBytes, true},
-    {SignalingType::waiting, "waiting", false, true, "hello", kGuestHelloBytes, kGuestHelloBytes, true},
-    {SignalingType::admit, "admit", true, true, "accept", kProviderAcceptBytes, kProviderAcceptBytes, true},
-    {SignalingType::deny, "deny", true, true, "deny", kProviderDenyBytes, kProviderDenyBytes, true},
-    {SignalingType::note, "note", true, true, "note", kProviderNoteBytes, kProviderNoteBytes, true},
-    {SignalingType::relay, "relay", true, true, "envelope", kEnvelopeMinBytes, kEnvelopeMaxBytes, false},
-    {SignalingType::resume, "resume", true, false, "resume_secret", kResumeSecretBytes, kResumeSecretBytes, true},
-    {SignalingType::resumed, "resumed", false, true, "", 0, 0, true},
-    {SignalingType::end, "end", true, true, "", 0, 0, true},
-    {SignalingType::error, "error", false, true, "", 0, 0, false},
+constexpr std::array<TypeInfo, 12> kTypes{{
+    {SignalingType::hello, "hello", true, false, "resume_hash", kHashBytes, kHashBytes, true, true},
+    {SignalingType::join, "join", true, false, "hello", kGuestHelloBytes, kGuestHelloBytes, true, true},
+    {SignalingType::waiting, "waiting", false, true, "hello", kGuestHelloBytes, kGuestHelloBytes, true, true},
+    {SignalingType::admit, "admit", true, true, "accept", kProviderAcceptBytes, kProviderAcceptBytes, true, true},
+    {SignalingType::deny, "deny", true, true, "deny", kProviderDenyBytes, kProviderDenyBytes, true, true},
+    {SignalingType::note, "note", true, true, "note", kProviderNoteBytes, kProviderNoteBytes, true, true},
+    {SignalingType::relay, "relay", true, true, "envelope", kEnvelopeMinBytes, kEnvelopeMaxBytes, true, false},
+    {SignalingType::resume, "resume", true, false, "resume_secret", kResumeSecretBytes, kResumeSecretBytes, true, true},
+    {SignalingType::resumed, "resumed", false, true, "", 0, 0, true, true},
+    {SignalingType::end, "end", true, true, "", 0, 0, true, true},
+    {SignalingType::error, "error", false, true, "", 0, 0, false, false},
+    {SignalingType::turn, "turn", false, true, "", 0, 0, false, false},
 }};
 
 // Indexed by SignalingErrorCode.
@@ -58,6 +59,12 @@ const std::string* string_member(const json& obj, std::string_view name) {
   const auto it = obj.find(std::string(name));
   if (it == obj.end()) return nullptr;
   return it->get_ptr<const std::string*>();
+}
+
+bool printable_ascii(std::string_view text) {
+  for (const char c : text)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
 }
 
 template <std::size_t N>
@@ -97,11 +104,12 @@ Result<SignalingMessage, SignalingParseError> signaling_parse(std::string_view t
 
   // Which members this type has.
   std::set<std::string_view> allowed{"type"};
-  if (info->type != SignalingType::error) allowed.insert("visit");
+  if (info->has_visit) allowed.insert("visit");
   if (info->has_session) allowed.insert("session");
   if (!info->payload_member.empty()) allowed.insert(info->payload_member);
   if (info->type == SignalingType::hello) allowed.insert("role");
   if (info->type == SignalingType::error) allowed.insert({"code", "detail"});
+  if (info->type == SignalingType::turn) allowed.insert({"urls", "username", "credential"});
   for (const auto& item : doc.items())
     if (!allowed.count(item.key())) return E::unknown_member;
   for (const auto name : allowed) {
@@ -115,7 +123,7 @@ Result<SignalingMessage, SignalingParseError> signaling_parse(std::string_view t
 
   SignalingMessage m;
   m.type = info->type;
-  if (info->type != SignalingType::error && !decode_id(*string_member(doc, "visit"), m.visit)) return E::bad_value;
+  if (info->has_visit && !decode_id(*string_member(doc, "visit"), m.visit)) return E::bad_value;
   if (info->has_session && !decode_id(*string_member(doc, "session"), m.session)) return E::bad_value;
   if (!info->payload_member.empty()) {
     const std::string& encoded = *string_member(doc, info->payload_member);
@@ -147,6 +155,10 @@ Result<SignalingMessage, SignalingParseError> signaling_parse(std::string_view t
       m.detail = detail;
     }
   }
+  if (info->type == SignalingType::turn) {
+    m.turn = {*string_member(doc, "urls"), *string_member(doc, "username"), *string_member(doc, "credential")};
+    if (!turn_grant_valid(m.turn)) return E::bad_value;
+  }
   return m;
 }
 
@@ -154,7 +166,7 @@ std::string signaling_serialize(const SignalingMessage& m) {
   const TypeInfo& info = info_of(m.type);
   json j = json::object();
   j["type"] = std::string(info.name);
-  if (m.type != SignalingType::error) j["visit"] = base64url_encode(m.visit);
+  if (info.has_visit) j["visit"] = base64url_encode(m.visit);
   if (info.has_session) j["session"] = base64url_encode(m.session);
   if (!info.payload_member.empty()) j[std::string(info.payload_member)] = base64url_encode(m.payload);
   if (m.type == SignalingType::hello) j["role"] = m.role == SignalingRole::provider ? "provider" : "guest";
@@ -164,7 +176,31 @@ std::string signaling_serialize(const SignalingMessage& m) {
     if (!m.detail.empty() && m.detail.size() <= kSignalingDetailMaxBytes && text_is_printable_utf8(m.detail))
       j["detail"] = m.detail;
   }
+  if (m.type == SignalingType::turn) {
+    j["urls"] = m.turn.urls;
+    j["username"] = m.turn.username;
+    j["credential"] = m.turn.credential;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool turn_grant_valid(const TurnGrant& grant) {
+  if (grant.urls.empty() || grant.urls.size() > kTurnUrlsMaxBytes) return false;
+  if (grant.username.empty() || grant.username.size() > kTurnFieldMaxBytes || !printable_ascii(grant.username))
+    return false;
+  if (grant.credential.empty() || grant.credential.size() > kTurnFieldMaxBytes ||
+      !printable_ascii(grant.credential))
+    return false;
+  // Space-separated URLs, each turn:, turns: or stun: (RFC 7064/7065), no empty entries.
+  std::string_view rest = grant.urls;
+  while (true) {
+    const auto space = rest.find(' ');
+    const std::string_view url = rest.substr(0, space);
+    const bool scheme = url.starts_with("turn:") || url.starts_with("turns:") || url.starts_with("stun:");
+    if (!scheme || url.find(':') + 1 == url.size() || !printable_ascii(url)) return false;
+    if (space == std::string_view::npos) return true;
+    rest.remove_prefix(space + 1);
+  }
 }
 
 Hash signaling_resume_hash(std::span<const std::uint8_t, kResumeSecretBytes> secret) {

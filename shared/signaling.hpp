@@ -18,8 +18,18 @@ namespace tessera {
 inline constexpr std::size_t kSignalingMaxBytes = 65536;
 inline constexpr std::size_t kSignalingDetailMaxBytes = 200;
 inline constexpr std::size_t kResumeSecretBytes = 32;
+inline constexpr std::size_t kTurnUrlsMaxBytes = 1024;   // all URLs of one `turn` message
+inline constexpr std::size_t kTurnFieldMaxBytes = 128;   // its username, its credential
 
-enum class SignalingType { hello, join, waiting, admit, deny, note, relay, resume, resumed, end, error };
+// Short-lived TURN credentials in the REST form coturn checks
+// (username "expiry:id", credential = base64(HMAC-SHA1(secret, username))).
+struct TurnGrant {
+  std::string urls;        // space-separated turn:, turns: or stun: URLs
+  std::string username;    // printable ASCII
+  std::string credential;  // printable ASCII
+};
+
+enum class SignalingType { hello, join, waiting, admit, deny, note, relay, resume, resumed, end, error, turn };
 enum class SignalingRole { provider, guest };
 enum class SignalingErrorCode {
   bad_message,
@@ -46,6 +56,7 @@ struct SignalingMessage {
   std::vector<std::uint8_t> payload;
   SignalingErrorCode code = SignalingErrorCode::internal;  // error
   std::string detail;                                      // error, optional
+  TurnGrant turn;                                          // turn
 };
 
 enum class SignalingParseError {
@@ -66,6 +77,9 @@ enum class SignalingParseError {
                                                                             SignalingDirection direction);
 // The JSON text of msg; signaling_parse accepts it if msg's fields are valid.
 [[nodiscard]] std::string signaling_serialize(const SignalingMessage& msg);
+
+// A `turn` message's members as section 11 allows them.
+[[nodiscard]] bool turn_grant_valid(const TurnGrant& grant);
 
 // H("tessera/v1/resume", secret): what hello carries, so resume can prove the session.
 [[nodiscard]] Hash signaling_resume_hash(std::span<const std::uint8_t, kResumeSecretBytes> secret);

@@ -35,11 +35,12 @@ constexpr std::string_view kOrigin = "https://clinic.tessera.test";
 
 class SignalingServer {
  public:
-  explicit SignalingServer(const std::filesystem::path& web_root) {
+  explicit SignalingServer(const std::filesystem::path& web_root, TurnConfig turn = {}) {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
-    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{{std::string(kOrigin)}, Limits{}},
+    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(),
+                                          SignalingConfig{{std::string(kOrigin)}, Limits{}, std::move(turn)},
                                           VisitLookup{}, metrics_);
     listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr, metrics_);
     listener_->set_signaling(hub_);
@@ -275,4 +276,40 @@ TEST_CASE("a relayed message moves the relay counter and histogram seen on /metr
   // Nothing that names a visit or session.
   CHECK(text.find(base64url_encode(v)) == std::string::npos);
   CHECK(text.find(base64url_encode(sg)) == std::string::npos);
+}
+
+TEST_CASE("with TURN configured the provider gets credentials at hello and the guest once admitted",
+          "[gateway][signal][turn]") {
+  TempWebRoot temp;
+  const TurnConfig turn{"a-shared-secret-for-coturn", {"turn:turn.tessera.test:3478"}, std::chrono::hours(6)};
+  SignalingServer server(temp.web(), turn);
+  const VisitId v = bytes16(5);
+  const SessionId sp = bytes16(52), sg = bytes16(92);
+
+  server.hub().provider_connected(ConnectionId{1}, ProviderId{3});
+  Client provider;
+  REQUIRE_FALSE(provider.connect(server.endpoint(), kOrigin));
+  provider.send(hello(SignalingRole::provider, v, sp));
+  const auto for_provider = provider.read_message();
+  REQUIRE(for_provider.type == SignalingType::turn);
+  CHECK(for_provider.turn.urls == "turn:turn.tessera.test:3478");
+
+  // The credential is the one coturn computes for that username.
+  const auto colon = for_provider.turn.username.find(':');
+  REQUIRE(colon != std::string::npos);
+  const std::int64_t expiry = std::stoll(for_provider.turn.username.substr(0, colon));
+  const std::string id = for_provider.turn.username.substr(colon + 1);
+  CHECK(id.size() >= 22);  // 128 random bits
+  CHECK(turn_grant(turn, expiry - 6 * 3600, id).credential == for_provider.turn.credential);
+
+  Client guest;
+  REQUIRE_FALSE(guest.connect(server.endpoint(), kOrigin));
+  guest.send(hello(SignalingRole::guest, v, sg));
+  guest.send(with_payload(SignalingType::join, v, sg, kGuestHelloBytes));
+  REQUIRE(provider.read_message().type == SignalingType::waiting);
+  provider.send(with_payload(SignalingType::admit, v, sg, kProviderAcceptBytes));
+  CHECK(guest.read_message().type == SignalingType::admit);
+  const auto for_guest = guest.read_message();
+  REQUIRE(for_guest.type == SignalingType::turn);
+  CHECK(for_guest.turn.username != for_provider.turn.username);  // a fresh id per grant
 }

@@ -110,6 +110,11 @@ bool touches(const std::vector<Outbound>& out, ConnectionId c) {
     if (o.connection == c) return true;
   return false;
 }
+bool granted_turn(const std::vector<Outbound>& out, ConnectionId c) {
+  for (const auto& o : out)
+    if (o.connection == c && o.kind == Outbound::Kind::grant_turn) return true;
+  return false;
+}
 SignalingErrorCode only_error(const std::vector<Outbound>& out, ConnectionId c) {
   const auto msgs = sent_to(out, c);
   REQUIRE(msgs.size() == 1);
@@ -128,7 +133,8 @@ struct Clinic {
   void open(ConnectionId c, ProviderId p, const VisitId& v, const SessionId& s, std::uint8_t secret_tag) {
     rooms.on_provider_connected(c, p, now);
     const auto out = on(c, hello(SignalingRole::provider, v, s, secret_tag));
-    REQUIRE(out.empty());
+    REQUIRE(out.size() == 1);
+    REQUIRE(granted_turn(out, c));  // a signed-in provider may use TURN at once
   }
   // The guest says hello and joins; returns what the gateway sent.
   std::vector<Outbound> arrive(ConnectionId c, const VisitId& v, const SessionId& s, std::uint8_t secret_tag,
@@ -649,7 +655,7 @@ TEST_CASE("a provider over the rooms-per-provider limit is refused that room onl
   c.open(P2, kBob, visit_id(60), session_id(61), 61);
   out = c.on(P, end(visit_id(1), session_id(1)));
   c.rooms.on_provider_connected(conn(201), kAlice, c.now);
-  CHECK(c.on(conn(201), hello(SignalingRole::provider, visit_id(50), session_id(60), 60)).empty());
+  CHECK(granted_turn(c.on(conn(201), hello(SignalingRole::provider, visit_id(50), session_id(60), 60)), conn(201)));
 }
 
 TEST_CASE("a guest for a visit with no open room is told so", "[gateway][limits]") {
@@ -722,7 +728,7 @@ TEST_CASE("a connection that says no hello in time is closed; one that does is k
   c.rooms.on_connected(G, c.now + 1s);
   c.rooms.on_connected(X, c.now + 2s);
   CHECK(c.rooms.next_wakeup() == c.now + kHelloTimeout);
-  REQUIRE(c.on(P, hello(SignalingRole::provider, visit_id(1), session_id(1), 1)).empty());
+  REQUIRE(granted_turn(c.on(P, hello(SignalingRole::provider, visit_id(1), session_id(1), 1)), P));
   c.now += 5s;
   REQUIRE(c.on(G, hello(SignalingRole::guest, visit_id(1), session_id(2), 2)).empty());
   CHECK(c.rooms.next_wakeup() == Time{} + 2s + kHelloTimeout);  // only X is still due
@@ -814,4 +820,38 @@ TEST_CASE("end from the gateway: to the provider a guest is gone, to a guest the
   out = c.on(G, end(visit_id(1), session_id(1)));
   CHECK(closed(out, G) == close_code::kNotAllowed);
   CHECK_FALSE(touches(out, P));
+}
+
+TEST_CASE("TURN is granted to the provider at hello, to a guest only once admitted, and again on resume",
+          "[gateway][rooms][turn]") {
+  Clinic c;
+  const VisitId v = visit_id(1);
+  c.open(P, kAlice, v, session_id(1), 1);  // checks the provider's grant
+  auto out = c.arrive(G, v, session_id(2), 2, opaque(kGuestHelloBytes, 2));
+  CHECK_FALSE(granted_turn(out, G));  // waiting: no relay for strangers
+  out = c.on(G2, hello(SignalingRole::guest, v, session_id(3), 3));
+  CHECK_FALSE(granted_turn(out, G2));
+
+  out = c.on(P, to_guest(SignalingType::admit, v, session_id(2), kProviderAcceptBytes));
+  CHECK(granted_turn(out, G));
+  CHECK_FALSE(granted_turn(out, P));
+  CHECK_FALSE(granted_turn(out, G2));
+
+  // The admitted guest drops and resumes: fresh credentials.
+  (void)c.rooms.on_disconnect(G, c.now);
+  c.now += 5s;
+  out = c.on(G3, resume(v, session_id(2), 2));
+  CHECK(granted_turn(out, G3));
+}
+
+TEST_CASE("a waiting guest that resumes gets no TURN grant", "[gateway][rooms][turn]") {
+  Clinic c;
+  const VisitId v = visit_id(1);
+  c.open(P, kAlice, v, session_id(1), 1);
+  (void)c.arrive(G, v, session_id(2), 2, opaque(kGuestHelloBytes, 2));
+  (void)c.rooms.on_disconnect(G, c.now);
+  const auto out = c.on(G3, resume(v, session_id(2), 2));
+  REQUIRE(!sent_to(out, G3).empty());
+  CHECK(sent_to(out, G3)[0].type == SignalingType::resumed);
+  CHECK_FALSE(granted_turn(out, G3));
 }

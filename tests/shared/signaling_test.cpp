@@ -183,6 +183,7 @@ TEST_CASE("each signaling type parses in its directions only (PROTOCOL.md §11 t
       {SignalingType::resumed, 0, false, true},
       {SignalingType::end, 0, true, true},
       {SignalingType::error, 0, false, true},
+      {SignalingType::turn, 0, false, true},
   };
   for (const auto& row : rows) {
     auto m = message(row.type, row.payload);
@@ -191,7 +192,8 @@ TEST_CASE("each signaling type parses in its directions only (PROTOCOL.md §11 t
       m.session = {};
       m.payload = env;
     }
-    if (row.type == SignalingType::error) m.visit = {}, m.session = {};
+    if (row.type == SignalingType::error || row.type == SignalingType::turn) m.visit = {}, m.session = {};
+    if (row.type == SignalingType::turn) m.turn = {"turn:turn.example:3478", "1700000000:a1", "c2VjcmV0"};
     const std::string text = signaling_serialize(m);
     CAPTURE(text);
     const auto to = signaling_parse(text, D::to_gateway);
@@ -238,4 +240,28 @@ TEST_CASE("signaling error codes: every name round trips, unknown names are reje
   }
   CHECK(error_of(R"({"type":"error","code":"Timeout"})", D::from_gateway) == E::bad_value);
   CHECK(error_of(R"({"type":"error","code":"room_limit"})", D::to_gateway) == E::wrong_direction);
+}
+
+TEST_CASE("turn carries urls, username and credential and nothing else", "[signaling]") {
+  const auto ok = signaling_parse(
+      R"({"type":"turn","urls":"turn:t.example:3478?transport=udp turns:t.example:5349","username":"1700000000:0a1b","credential":"q83vEjRWeJq83vEjRWeJq83vEjQ="})",
+      D::from_gateway);
+  REQUIRE(ok);
+  CHECK(ok->turn.urls == "turn:t.example:3478?transport=udp turns:t.example:5349");
+  CHECK(ok->turn.username == "1700000000:0a1b");
+  CHECK(ok->turn.credential == "q83vEjRWeJq83vEjRWeJq83vEjQ=");
+  CHECK(signaling_parse(signaling_serialize(*ok), D::from_gateway)->turn.credential == ok->turn.credential);
+
+  const std::string tail = R"(,"username":"1:a","credential":"c"})";
+  CHECK(error_of(R"({"type":"turn","urls":"http://t.example")" + tail, D::from_gateway) == E::bad_value);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:")" + tail, D::from_gateway) == E::bad_value);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:a  turn:b")" + tail, D::from_gateway) == E::bad_value);
+  CHECK(error_of(R"({"type":"turn","urls":"")" + tail, D::from_gateway) == E::bad_value);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:a","username":"1 a","credential":"c"})", D::from_gateway) ==
+        E::bad_value);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:a","username":"1:a"})", D::from_gateway) == E::missing_member);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:a","visit":"x")" + tail, D::from_gateway) == E::unknown_member);
+  CHECK(error_of(R"({"type":"turn","urls":"turn:a")" + tail, D::to_gateway) == E::wrong_direction);
+  const std::string long_urls = "turn:" + std::string(kTurnUrlsMaxBytes, 'a');
+  CHECK(error_of(R"({"type":"turn","urls":")" + long_urls + "\"" + tail, D::from_gateway) == E::bad_value);
 }
