@@ -1,0 +1,88 @@
+#include "gateway/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace tessera::gateway {
+namespace {
+
+// Migration 1: visits, kiosks, the audit trail. Nothing here names a patient:
+// visits are random ids with an owner account and times; kiosks have a label
+// an administrator chose for a device; the audit trail holds pseudonymous ids.
+constexpr std::string_view kVisitsKiosksAudit = R"sql(
+CREATE TABLE visits (
+  id       BLOB PRIMARY KEY CHECK (length(id) = 16),  -- as the browser chose it
+  owner    INTEGER NOT NULL,                          -- provider account id
+  created  INTEGER NOT NULL,                          -- wall-clock seconds
+  expires  INTEGER NOT NULL,
+  ended    INTEGER,                                   -- NULL while open
+  people   INTEGER NOT NULL CHECK (people BETWEEN 2 AND 8)
+) WITHOUT ROWID;
+CREATE INDEX visits_by_owner ON visits (owner, created);
+CREATE INDEX visits_by_expiry ON visits (expires);
+
+CREATE TABLE kiosk_enrolments (
+  code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),
+  label     TEXT NOT NULL,
+  created   INTEGER NOT NULL,
+  expires   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE kiosks (
+  id              INTEGER PRIMARY KEY,
+  label           TEXT NOT NULL,
+  public_key      BLOB NOT NULL CHECK (length(public_key) = 32),
+  credential_hash BLOB NOT NULL UNIQUE CHECK (length(credential_hash) = 32),
+  enrolled        INTEGER NOT NULL,
+  revoked         INTEGER NOT NULL DEFAULT 0,
+  last_seen       INTEGER
+);
+
+CREATE TABLE audit (
+  seq     INTEGER PRIMARY KEY,  -- 1, 2, 3, ... without gaps
+  time    INTEGER NOT NULL,
+  kind    TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  mac     BLOB NOT NULL CHECK (length(mac) = 32)
+);
+-- Append-only for the gateway itself; someone with the file can drop these,
+-- which is what the MAC chain is for.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+)sql";
+
+// Append new migrations at the end; never edit or reorder shipped ones.
+constexpr std::array kMigrations{
+    Migration{"1 (visits, kiosks, audit)", kVisitsKiosksAudit},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() { return kMigrations; }
+
+Status<DbError> migrate(Database& db, std::span<const Migration> steps) {
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return version.error();
+  const auto known = static_cast<std::int64_t>(steps.size());
+  if (*version > known) {
+    return DbError{SQLITE_ERROR, "the database was written by a newer gateway (schema " + std::to_string(*version) +
+                                     ", this build knows " + std::to_string(known) + ")"};
+  }
+  for (auto v = *version; v < known; ++v) {
+    const auto& step = steps[static_cast<std::size_t>(v)];
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    if (auto s = db.exec(step.sql); !s) {
+      return DbError{s.error().code, "migration " + std::string(step.name) + ": " + s.error().message};
+    }
+    // PRAGMA takes no parameters; v + 1 is our own integer.
+    if (auto s = db.exec("PRAGMA user_version=" + std::to_string(v + 1)); !s) return s.error();
+    if (auto s = tx->commit(); !s) return s.error();
+  }
+  return Unit{};
+}
+
+}  // namespace tessera::gateway
