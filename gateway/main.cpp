@@ -1,11 +1,12 @@
 // tessera-gateway: parse flags, open the web root, listen, serve until
 // SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
-// stdout, "Tessera gateway listening on http://ADDR:PORT/" with the bound
-// port, flushed; request logs on stderr; exit 0 on a signal, 1 when it cannot
-// listen, 2 for bad arguments. On the signal, every signaling WebSocket is
-// closed with 1001 (going away) first.
+// stdout, "Tessera gateway listening on http://ADDR:PORT/" (https:// with TLS)
+// with the bound port, flushed; request logs on stderr; exit 0 on a signal, 1
+// when it cannot listen, 2 for bad arguments or an unusable certificate/key.
+// On the signal, every signaling WebSocket is closed with 1001 (going away) first.
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
+#include "gateway/tls_context.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,12 +48,23 @@ int main(int argc, char** argv) {
               << " (has the client been built?)\n";
   }
 
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (options.tls()) {
+    tls = gw::make_tls_context(options.tls_cert, options.tls_key, error);
+    if (!tls) {
+      std::cerr << "tessera-gateway: " << error << "\n";
+      return 2;
+    }
+  }
+
   boost::asio::io_context ioc{1};
   const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
   // One registry for /metrics, shared by the listener, its sessions and the hub.
   const auto metrics = std::make_shared<gw::Metrics>();
   auto listener = std::make_shared<gw::Listener>(
       ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log, metrics);
+  listener->set_tls(tls);
+  listener->set_max_connections_per_address(options.max_connections_per_address);
   std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
@@ -62,7 +74,7 @@ int main(int argc, char** argv) {
     listener->set_signaling(hub);
   }
   if (const auto ec = listener->open(options.listen)) {
-    std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "
+    std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "
               << ec.message() << "\n";
     return 1;
   }
@@ -81,7 +93,7 @@ int main(int argc, char** argv) {
     hub->shut_down([&ioc] { ioc.stop(); });
   });
   listener->run();
-  std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint())
+  std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint(), options.tls())
             << std::endl;  // flushed: the caller is waiting for this line
   ioc.run();
   return 0;

@@ -13,6 +13,9 @@ namespace {
 
 OptionsError error(std::string text) { return OptionsError{std::move(text)}; }
 
+// The most --max-connections-per-address accepts: past this it is no limit.
+constexpr unsigned kMaxConnectionsPerAddressCeiling = 4096;
+
 }  // namespace
 
 std::variant<tcp::endpoint, OptionsError> parse_listen_address(std::string_view text) {
@@ -86,7 +89,8 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
     }
     // A flag given again replaces the earlier value, so wrappers such as
     // tools/run.sh can put defaults first and pass the user's flags after.
-    if (name != "--listen" && name != "--web-root" && name != "--allow-origin") {
+    if (name != "--listen" && name != "--web-root" && name != "--allow-origin" && name != "--tls-cert" &&
+        name != "--tls-key" && name != "--max-connections-per-address") {
       return error("unknown argument '" + std::string(name) + "'");
     }
     if (!inline_value) {
@@ -101,6 +105,18 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       auto origins = parse_origins(value);
       if (auto* bad = std::get_if<OptionsError>(&origins)) return *bad;
       options.allowed_origins = std::move(std::get<std::vector<std::string>>(origins));
+    } else if (name == "--tls-cert" || name == "--tls-key") {
+      if (value.empty()) return error(std::string(name) + " needs a PEM file");
+      (name == "--tls-cert" ? options.tls_cert : options.tls_key) = std::filesystem::path(value);
+    } else if (name == "--max-connections-per-address") {
+      unsigned n = 0;
+      const auto [end, rc] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (value.empty() || rc != std::errc{} || end != value.data() + value.size() || n < 1 ||
+          n > kMaxConnectionsPerAddressCeiling) {
+        return error("--max-connections-per-address must be a number from 1 to " +
+                     std::to_string(kMaxConnectionsPerAddressCeiling));
+      }
+      options.max_connections_per_address = n;
     } else {
       if (value.empty()) return error("--web-root needs a directory");
       have_web_root = true;
@@ -110,21 +126,31 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
   if (!have_web_root) {
     return error("--web-root DIR is required (the built client, e.g. build/wasm/web)");
   }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return error("--tls-cert and --tls-key go together: give both (HTTPS) or neither (HTTP on loopback)");
+  }
+  if (!options.tls() && !options.listen.address().is_loopback()) {
+    return error("--listen " + options.listen.address().to_string() +
+                 " is not a loopback address: plain HTTP stays on 127.0.0.1 or [::1]; give --tls-cert and "
+                 "--tls-key to serve other machines");
+  }
   return options;
 }
 
-std::string listen_url(const tcp::endpoint& endpoint) {
+std::string listen_url(const tcp::endpoint& endpoint, bool tls) {
   const auto address = endpoint.address();
   const std::string host =
       address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(endpoint.port()) + "/";
 }
 
 std::string usage_text() {
   return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT] [--allow-origin LIST]
+                       [--tls-cert FILE --tls-key FILE] [--max-connections-per-address N]
 
-Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
-loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
+Serves the Tessera browser client: over HTTPS and WSS with --tls-cert and
+--tls-key, else over plain HTTP on loopback only. Prints one line,
+"Tessera gateway listening on https://ADDR:PORT/" (http:// without TLS),
 with the port actually bound, then one line per request on stderr (method,
 status, bytes; never the path). SIGINT or SIGTERM stops accepting, closes
 every /signal WebSocket with code 1001 (going away: reconnect), waits up to
@@ -135,8 +161,9 @@ Operations (always served, GET and HEAD, no-store):
   /metrics  Prometheus text format: open HTTP and signaling connections,
             rooms open, relay messages forwarded, rejects by reason (fixed
             names: the signaling error codes, message_too_big, binary_frame,
-            slow_reader, origin_refused) and a relay latency histogram.
-            No visit ids, session ids, names, tokens or paths.
+            slow_reader, origin_refused, tls_handshake, connection_limit)
+            and a relay latency histogram.
+            No visit ids, session ids, names, tokens, paths or addresses.
 
 Options:
   --web-root DIR      required; the built client folder (build/wasm/web).
@@ -148,10 +175,26 @@ Options:
                       or "\", control bytes, and symlinks leading outside DIR.
                       The query string is ignored.
   --listen ADDR:PORT  default 127.0.0.1:8080. IPv4, or IPv6 in brackets
-                      ([::1]:8080). Port 0 picks a free port.
+                      ([::1]:8080). Port 0 picks a free port. Without TLS
+                      only a loopback address is accepted (127.0.0.0/8, [::1]).
+  --tls-cert FILE     PEM certificate chain (leaf first); with --tls-key.
+  --tls-key FILE      PEM private key, unencrypted (keep it mode 0600).
+                      Both or neither. With them every connection is TLS
+                      (no plain fallback): TLS 1.2 or 1.3 only, ECDHE with
+                      AES-GCM or ChaCha20-Poly1305, server cipher order, no
+                      compression, no renegotiation, 10 s to finish the
+                      handshake; every response carries
+                      Strict-Transport-Security: max-age=63072000.
+                      An unreadable file or a key that does not match the
+                      certificate: exit 2.
   --allow-origin LIST comma-separated origins (https://host[:port]) whose
                       pages may open the signaling WebSocket at /signal;
                       any other Origin gets 403. Without it, no /signal.
+  --max-connections-per-address N
+                      concurrent TCP connections from one IP address, 1 to
+                      4096, default 32. One more is closed as soon as it is
+                      accepted (counted as connection_limit); the others are
+                      not touched.
   --help, -h          show this text and exit.
 A flag given twice takes its last value; --flag=VALUE also works.
 
@@ -159,7 +202,8 @@ Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
 header 8 KiB (431), request body 4 KiB (413); 30 s to receive each request
 and to send each response, else the connection is closed. Keep-alive and
 pipelining are supported.
-Exit codes: 0 clean stop, 1 cannot listen, 2 bad arguments or web root.
+Exit codes: 0 clean stop, 1 cannot listen, 2 bad arguments, web root, or
+TLS certificate and key.
 )";
 }
 

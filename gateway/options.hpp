@@ -4,6 +4,8 @@
 // main() prints the error text and exits 2; it never sees a half-parsed state.
 #include <boost/asio/ip/tcp.hpp>
 
+#include "gateway/address_limiter.hpp"
+
 #include <filesystem>
 #include <span>
 #include <string>
@@ -14,14 +16,21 @@
 namespace tessera::gateway {
 
 struct Options {
-  // Loopback by default: the walking skeleton speaks plain HTTP, which must
-  // not be exposed to a network until TLS arrives (issue 9).
+  // Loopback by default. Plain HTTP is refused on any other address: only
+  // with --tls-cert and --tls-key may the gateway face a network.
   boost::asio::ip::tcp::endpoint listen{boost::asio::ip::make_address_v4("127.0.0.1"), 8080};
   std::filesystem::path web_root;  // required; no default (see usage_text)
   // Origins whose pages may open the signaling WebSocket on /signal, exactly
   // as browsers send them ("https://clinic.example:8443"). Empty: no /signal.
   std::vector<std::string> allowed_origins;
+  // PEM certificate chain and PEM private key: both set (HTTPS and WSS only)
+  // or both empty (plain HTTP on loopback). Read by make_tls_context, not here.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  std::size_t max_connections_per_address = kMaxConnectionsPerAddress;
   bool show_help = false;
+
+  [[nodiscard]] bool tls() const { return !tls_cert.empty(); }
 };
 
 struct OptionsError {
@@ -39,8 +48,9 @@ struct OptionsError {
 [[nodiscard]] std::variant<boost::asio::ip::tcp::endpoint, OptionsError> parse_listen_address(
     std::string_view text);
 
-// The address line printed on start: "http://127.0.0.1:8080/", "http://[::1]:8080/".
-[[nodiscard]] std::string listen_url(const boost::asio::ip::tcp::endpoint& endpoint);
+// The address line printed on start: "http://127.0.0.1:8080/", "http://[::1]:8080/",
+// "https://0.0.0.0:8443/" with tls.
+[[nodiscard]] std::string listen_url(const boost::asio::ip::tcp::endpoint& endpoint, bool tls = false);
 
 // "https://a.example,http://127.0.0.1:8080": scheme http or https, a host,
 // an optional port, nothing after it (browsers send no path or slash).
