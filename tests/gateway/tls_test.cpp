@@ -151,6 +151,28 @@ class PlainClient {
   beast::flat_buffer buffer_;
 };
 
+// The WebSocket upgrade on /signal from the allowed Origin (the TCP and any
+// TLS handshake already done).
+template <class WebSocket>
+beast::error_code open_signal(WebSocket& ws) {
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::request_type& req) { req.set(http::field::origin, kOrigin); }));
+  beast::error_code ec;
+  ws.handshake("127.0.0.1", kSignalingPath, ec);
+  return ec;
+}
+
+// Sends what is not a signaling message; the gateway's answer is an error
+// message, so this is a round trip through the hub.
+template <class WebSocket>
+std::string round_trip(WebSocket& ws) {
+  ws.text(true);
+  ws.write(net::buffer(std::string("{not json")));
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  return beast::buffers_to_string(buffer.data());
+}
+
 }  // namespace
 
 // ------------------------------------------------------------ make_tls_context
@@ -265,15 +287,9 @@ TEST_CASE("wss signal round-trips a message under tls", "[gateway][tls]") {
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(ioc, ctx);
   beast::get_lowest_layer(ws).connect(server.endpoint());
   ws.next_layer().handshake(ssl::stream_base::client);
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::request_type& req) { req.set(http::field::origin, kOrigin); }));
-  ws.handshake("127.0.0.1", kSignalingPath);
+  REQUIRE_FALSE(open_signal(ws));
 
-  ws.text(true);
-  ws.write(net::buffer(std::string("{not json")));
-  beast::flat_buffer buffer;
-  ws.read(buffer);
-  const auto reply = signaling_parse(beast::buffers_to_string(buffer.data()), SignalingDirection::from_gateway);
+  const auto reply = signaling_parse(round_trip(ws), SignalingDirection::from_gateway);
   REQUIRE(reply);
   CHECK(reply->type == SignalingType::error);
   CHECK(reply->code == SignalingErrorCode::bad_message);
@@ -309,22 +325,14 @@ TEST_CASE("a signaling websocket holds its connection's place until it closes", 
   net::io_context ioc;
   websocket::stream<beast::tcp_stream> ws(ioc);
   beast::get_lowest_layer(ws).connect(server.endpoint());
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::request_type& req) { req.set(http::field::origin, kOrigin); }));
-  ws.handshake("127.0.0.1", kSignalingPath);
+  REQUIRE_FALSE(open_signal(ws));
 
   // The upgraded connection still counts: a second one is closed at once, and
   // a WebSocket upgrade on it fails cleanly rather than hanging.
   websocket::stream<beast::tcp_stream> second(ioc);
   beast::get_lowest_layer(second).connect(server.endpoint());
-  beast::error_code ec;
-  second.handshake("127.0.0.1", kSignalingPath, ec);
-  CHECK(ec);
+  CHECK(open_signal(second));
 
   // The first is unaffected.
-  ws.text(true);
-  ws.write(net::buffer(std::string("{not json")));
-  beast::flat_buffer buffer;
-  ws.read(buffer);
-  CHECK_THAT(beast::buffers_to_string(buffer.data()), Catch::Contains("bad_message"));
+  CHECK_THAT(round_trip(ws), Catch::Contains("bad_message"));
 }
