@@ -8,6 +8,7 @@
 
 #include "gateway/operations.hpp"
 #include "gateway/signaling_session.hpp"
+#include "gateway/tls_context.hpp"
 
 namespace tessera::gateway {
 namespace beast = boost::beast;
@@ -31,10 +32,12 @@ std::optional<http::status> status_for_parse_error(beast::error_code ec) {
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-                         RequestLog log, std::shared_ptr<Metrics> metrics,
-                         std::shared_ptr<SignalingHub> signaling)
-    : stream_(std::move(socket)),
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
+                                 RequestLog log, std::shared_ptr<Metrics> metrics,
+                                 std::shared_ptr<SignalingHub> signaling)
+    : stream_(std::move(stream)),
+      slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
       buffer_(2 * (kMaxRequestHeaderBytes + kMaxRequestBodyBytes)),
       site_(std::move(site)),
@@ -44,24 +47,46 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const St
   metrics_->http_opened();
 }
 
-HttpSession::~HttpSession() { metrics_->http_closed(); }
+template <class Stream>
+HttpSession<Stream>::~HttpSession() { metrics_->http_closed(); }
 
-void HttpSession::run() {
+template <class Stream>
+void HttpSession<Stream>::run() {
   // Start on the stream's strand, as every later handler runs there.
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  if constexpr (kTls) {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      beast::get_lowest_layer(self->stream_).expires_after(kTlsHandshakeTimeout);
+      self->stream_.async_handshake(net::ssl::stream_base::server,
+                                    beast::bind_front_handler(&HttpSession::on_handshake, self));
+    });
+  } else {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, this->shared_from_this()));
+  }
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void HttpSession<Stream>::on_handshake(beast::error_code ec) {
+  if (ec) {
+    // Plain HTTP to the TLS port, an old protocol version, a stalled client:
+    // counted, and the connection ends without an answer.
+    metrics_->rejected(RejectReason::tls_handshake);
+    return fail(ec, "tls handshake");
+  }
+  do_read();
+}
+
+template <class Stream>
+void HttpSession<Stream>::do_read() {
   parser_.emplace();
   parser_->header_limit(kMaxRequestHeaderBytes);
   parser_->body_limit(kMaxRequestBodyBytes);
-  stream_.expires_after(kIoTimeout);
+  beast::get_lowest_layer(stream_).expires_after(kIoTimeout);
   http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+                   beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == http::error::end_of_stream) return do_close();  // peer finished
   if (ec) {
     if (const auto status = status_for_parse_error(ec)) {
@@ -80,7 +105,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     }
     if (log_) log_("ws open");
     // The WebSocket session takes the socket; this HTTP session ends here.
-    std::make_shared<SignalingSession>(stream_.release_socket(), signaling_)->run(parser_->release());
+    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_))
+        ->run(parser_->release());
     return;
   }
   // Only known verbs are logged by name: an unknown method is client text.
@@ -90,16 +116,19 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   do_write(handle_request(*site_, req));
 }
 
-void HttpSession::do_write(Response res) {
+template <class Stream>
+void HttpSession<Stream>::do_write(Response res) {
   response_ = std::move(res);
+  if constexpr (kTls) response_.set(http::field::strict_transport_security, kStrictTransportSecurity);
   const bool keep_alive = response_.keep_alive();
-  stream_.expires_after(kIoTimeout);
+  beast::get_lowest_layer(stream_).expires_after(kIoTimeout);
   http::async_write(stream_, response_,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                    beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(),
                                               keep_alive));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void HttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
   if (ec) return fail(ec, "write");
   if (log_) {
     log_("http " + std::string(method_) + " " + std::to_string(response_.result_int()) + " " +
@@ -109,21 +138,36 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t by
   do_read();
 }
 
-void HttpSession::do_close() {
-  // Half-close so the peer reads the whole response before it sees the end.
-  beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+template <class Stream>
+void HttpSession<Stream>::do_close() {
+  if constexpr (kTls) {
+    // close_notify, so the peer can tell the end from a truncation; bounded,
+    // as a peer may never answer it.
+    beast::get_lowest_layer(stream_).expires_after(kTlsHandshakeTimeout);
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) self->fail(ec, "tls shutdown");
+    });
+  } else {
+    // Half-close so the peer reads the whole response before it sees the end.
+    beast::error_code ec;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  }
 }
 
-void HttpSession::fail(beast::error_code ec, std::string_view what) {
+template <class Stream>
+void HttpSession<Stream>::fail(beast::error_code ec, std::string_view what) {
   // Normal ends of a connection are not worth a line: the server stopping,
   // an idle client timing out, a client resetting or leaving mid-request.
   if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
       ec == net::error::connection_reset || ec == net::error::eof ||
-      ec == http::error::partial_message || ec == net::error::broken_pipe) {
+      ec == http::error::partial_message || ec == net::error::broken_pipe ||
+      ec == net::ssl::error::stream_truncated) {
     return;
   }
   if (log_) log_(std::string(what) + ": " + ec.message());
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace tessera::gateway

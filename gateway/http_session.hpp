@@ -8,6 +8,12 @@
 // the target (visit ids, later tokens) and never headers.
 // With a SignalingHub, a WebSocket upgrade on /signal from an allowed Origin
 // becomes a SignalingSession (any other Origin: 403).
+//
+// Stream is PlainStream (http://, loopback only) or TlsStream (https://): under
+// TLS the session first completes the handshake (kTlsHandshakeTimeout), adds
+// Strict-Transport-Security to every response, and ends with a TLS close_notify.
+// Beast's advanced_server_flex has the same shape.
+#include "gateway/address_limiter.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
@@ -20,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 namespace tessera::gateway {
 
@@ -31,9 +38,12 @@ inline constexpr std::size_t kMaxRequestBodyBytes = 4 * 1024;
 inline constexpr std::chrono::seconds kIoTimeout{30};
 inline constexpr std::string_view kSignalingPath = "/signal";
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
+  // slot: this connection's place in the per-address limit, kept until it
+  // closes (or handed on to the WebSocket it becomes).
+  HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
               std::shared_ptr<SignalingHub> signaling = {});
   ~HttpSession();
@@ -43,6 +53,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void run();
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
+
+  void on_handshake(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void do_write(Response res);
@@ -50,7 +63,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close();
   void fail(boost::beast::error_code ec, std::string_view what);
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
+  AddressLimiter::Slot slot_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <string>
 
+#include "gateway/tls_context.hpp"
+
 namespace tessera::gateway {
 namespace beast = boost::beast;
 namespace net = boost::asio;
@@ -80,7 +82,26 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<HttpSession>(std::move(socket), site_, log_, metrics_, signaling_)->run();
+  beast::error_code remote_ec;
+  const auto remote = socket.remote_endpoint(remote_ec);
+  auto slot = remote_ec ? std::nullopt : limiter_->acquire(remote.address());
+  if (!slot) {
+    // Over the limit (or already gone): close now, before any byte is read.
+    // Not logged: a flood must not become a flood of log lines.
+    if (!remote_ec) metrics_->rejected(RejectReason::connection_limit);
+    beast::error_code ignored;
+    socket.close(ignored);
+    return do_accept();
+  }
+  if (tls_) {
+    std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), std::move(*slot), site_, log_,
+                                             metrics_, signaling_)
+        ->run();
+  } else {
+    std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), std::move(*slot), site_, log_,
+                                               metrics_, signaling_)
+        ->run();
+  }
   do_accept();
 }
 

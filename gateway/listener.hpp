@@ -1,11 +1,17 @@
 #pragma once
-// Accepts TCP connections and hands each to an HttpSession. Opening is
-// separate from the constructor so main() can report a bind failure (port in
-// use, bad address) with a clear message and exit code instead of throwing.
+// Accepts TCP connections and hands each to an HttpSession: over TLS when a
+// context is set (every connection; no plain fallback), else plain. Enforces
+// the per-address connection limit at accept: a connection over it is closed
+// at once and counted (reject reason connection_limit); others are untouched.
+// Opening is separate from the constructor so main() can report a bind
+// failure (port in use, bad address) with a clear message and exit code
+// instead of throwing.
+#include "gateway/address_limiter.hpp"
 #include "gateway/http_session.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
@@ -24,6 +30,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Serve /signal WebSockets through this hub (before run()).
   void set_signaling(std::shared_ptr<SignalingHub> hub) { signaling_ = std::move(hub); }
+  // Serve HTTPS and WSS only, with this context (tls_context.hpp; before run()).
+  void set_tls(std::shared_ptr<boost::asio::ssl::context> tls) { tls_ = std::move(tls); }
+  // Concurrent connections per remote address (before run()).
+  void set_max_connections_per_address(std::size_t n) { limiter_ = std::make_shared<AddressLimiter>(n); }
 
   void run();   // start accepting; call after a successful open()
   void stop();  // stop accepting; sessions in flight are not touched
@@ -39,6 +49,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   RequestLog log_;
   std::shared_ptr<SignalingHub> signaling_;
   std::shared_ptr<Metrics> metrics_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
+  std::shared_ptr<AddressLimiter> limiter_ = std::make_shared<AddressLimiter>();
 };
 
 }  // namespace tessera::gateway

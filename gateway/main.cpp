@@ -1,14 +1,18 @@
 // tessera-gateway: parse flags, open the web root, listen, serve until
 // SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
-// stdout, "Tessera gateway listening on http://ADDR:PORT/" with the bound
-// port, flushed; request logs on stderr; exit 0 on a signal, 1 when it cannot
-// listen or open its storage, 2 for bad arguments. On the signal, every signaling WebSocket is
-// closed with 1001 (going away) first.
+// stdout, "Tessera gateway listening on http://ADDR:PORT/" (https:// with TLS)
+// with the bound port, flushed; request logs on stderr; exit 0 on a signal, 1
+// when it cannot listen or open its storage, 2 for bad arguments or an
+// unusable certificate/key. On the signal, every signaling WebSocket is closed
+// with 1001 (going away) first.
 // `tessera-gateway audit verify ...` is a separate subcommand (audit_command.hpp).
 #include "gateway/audit_command.hpp"
+#include "gateway/config_sources.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
+#include "gateway/startup_files.hpp"
 #include "gateway/storage.hpp"
+#include "gateway/tls_context.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +22,7 @@
 #include <memory>
 
 #include <csignal>
+#include <unistd.h>  // environ
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -31,7 +36,32 @@ int main(int argc, char** argv) {
   namespace gw = tessera::gateway;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (gw::is_audit_command(args)) return gw::run_audit_command(args, std::cout, std::cerr);
-  auto parsed = gw::parse_options(args);
+  // Settings: the config file, then TESSERA_* variables, then the flags
+  // (config_sources.hpp); one parser checks them all.
+  std::vector<std::pair<std::string, std::string>> environment;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    if (const auto eq = entry.find('='); entry.starts_with("TESSERA_") && eq != std::string_view::npos)
+      environment.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  std::vector<std::string> settings;
+  if (const auto path = gw::config_file_path(args, environment); !path.empty()) {
+    auto text = gw::read_config_file(path);
+    if (!text) {
+      std::cerr << "tessera-gateway: " << text.error().message << "\n";
+      return 2;
+    }
+    auto from_file = gw::config_file_arguments(*text, gw::option_flags());
+    if (const auto* bad = std::get_if<gw::OptionsError>(&from_file)) {
+      std::cerr << "tessera-gateway: " << bad->message << "\n";
+      return 2;
+    }
+    settings = std::move(std::get<std::vector<std::string>>(from_file));
+  }
+  for (auto& arg : gw::environment_arguments(environment, gw::option_flags())) settings.push_back(std::move(arg));
+  std::vector<std::string_view> all(settings.begin(), settings.end());
+  all.insert(all.end(), args.begin(), args.end());
+  auto parsed = gw::parse_options(all);
   if (const auto* bad = std::get_if<gw::OptionsError>(&parsed)) {
     std::cerr << "tessera-gateway: " << bad->message << "\n(see tessera-gateway --help)\n";
     return 2;
@@ -51,6 +81,25 @@ int main(int argc, char** argv) {
   if (!std::filesystem::is_regular_file(site->root() / "index.html")) {
     std::cerr << "tessera-gateway: warning: no index.html in " << site->root()
               << " (has the client been built?)\n";
+  }
+
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (options.tls()) {
+    tls = gw::make_tls_context(options.tls_cert, options.tls_key, error);
+    if (!tls) {
+      std::cerr << "tessera-gateway: " << error << "\n";
+      return 2;
+    }
+  }
+
+  gw::TurnConfig turn;
+  if (!options.turn_secret_file.empty()) {
+    auto secret = gw::read_turn_secret(options.turn_secret_file);
+    if (!secret) {
+      std::cerr << "tessera-gateway: " << secret.error().message << "\n";
+      return 2;
+    }
+    turn = gw::TurnConfig{std::move(secret).value(), options.turn_urls, options.turn_ttl};
   }
 
   boost::asio::io_context ioc{1};
@@ -89,16 +138,18 @@ int main(int argc, char** argv) {
   const auto metrics = std::make_shared<gw::Metrics>();
   auto listener = std::make_shared<gw::Listener>(
       ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log, metrics);
+  listener->set_tls(tls);
+  listener->set_max_connections_per_address(options.max_connections_per_address);
   std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
     // no connection is a provider until it is.
     hub = std::make_shared<gw::SignalingHub>(
-        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, visit_lookup, metrics);
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}, std::move(turn)}, visit_lookup, metrics);
     listener->set_signaling(hub);
   }
   if (const auto ec = listener->open(options.listen)) {
-    std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "
+    std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "
               << ec.message() << "\n";
     return 1;
   }
@@ -117,7 +168,7 @@ int main(int argc, char** argv) {
     hub->shut_down([&ioc] { ioc.stop(); });
   });
   listener->run();
-  std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint())
+  std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint(), options.tls())
             << std::endl;  // flushed: the caller is waiting for this line
   ioc.run();
   return 0;

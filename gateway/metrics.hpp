@@ -40,8 +40,10 @@ enum class RejectReason : std::size_t {
   binary_frame,     // 4001 without `error`
   slow_reader,      // 4008: too slow to read what the gateway sends
   origin_refused,   // /signal upgrade from an Origin not on the allowlist (403)
+  tls_handshake,    // a TLS handshake failed or timed out (plain HTTP to the TLS port, TLS < 1.2)
+  connection_limit, // closed at accept: its address already holds its connections
 };
-inline constexpr std::size_t kRejectReasonCount = 14;
+inline constexpr std::size_t kRejectReasonCount = 16;
 
 [[nodiscard]] std::string_view reject_reason_name(RejectReason reason);
 [[nodiscard]] RejectReason reject_reason_for(SignalingErrorCode code);

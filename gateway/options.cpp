@@ -1,6 +1,8 @@
 // Argument parsing for tessera-gateway: see options.hpp.
 #include "gateway/options.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <limits>
 #include <utility>
@@ -11,7 +13,20 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Every flag that takes a value (--help, which takes none, is handled first).
+constexpr std::array<std::string_view, 12> kFlags{
+    "--listen",   "--web-root",         "--allow-origin", "--data",   "--key-file", "--tls-cert",
+    "--tls-key",  "--max-connections-per-address", "--turn-url", "--turn-secret-file", "--turn-ttl", "--config"};
+
 OptionsError error(std::string text) { return OptionsError{std::move(text)}; }
+
+bool is_known_flag(std::string_view name) {
+  const auto flags = option_flags();
+  return std::find(flags.begin(), flags.end(), name) != flags.end();
+}
+
+// The most --max-connections-per-address accepts: past this it is no limit.
+constexpr unsigned kMaxConnectionsPerAddressCeiling = 4096;
 
 }  // namespace
 
@@ -86,8 +101,7 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
     }
     // A flag given again replaces the earlier value, so wrappers such as
     // tools/run.sh can put defaults first and pass the user's flags after.
-    if (name != "--listen" && name != "--web-root" && name != "--allow-origin" && name != "--data" &&
-        name != "--key-file") {
+    if (!is_known_flag(name)) {
       return error("unknown argument '" + std::string(name) + "'");
     }
     if (!inline_value) {
@@ -105,6 +119,41 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       auto origins = parse_origins(value);
       if (auto* bad = std::get_if<OptionsError>(&origins)) return *bad;
       options.allowed_origins = std::move(std::get<std::vector<std::string>>(origins));
+    } else if (name == "--tls-cert" || name == "--tls-key") {
+      if (value.empty()) return error(std::string(name) + " needs a PEM file");
+      (name == "--tls-cert" ? options.tls_cert : options.tls_key) = std::filesystem::path(value);
+    } else if (name == "--config") {
+      // Read by main() before parsing (config_sources.hpp); nothing to do here.
+    } else if (name == "--turn-url") {
+      options.turn_urls.clear();
+      for (std::string_view rest = value;;) {
+        const auto comma = rest.find(',');
+        const std::string_view url = rest.substr(0, comma);
+        const bool scheme = url.starts_with("turn:") || url.starts_with("turns:") || url.starts_with("stun:");
+        if (!scheme || url.find_first_of(" \t\"") != std::string_view::npos || url.find(':') + 1 == url.size())
+          return error("--turn-url: each URL must be turn:HOST[:PORT], turns:HOST[:PORT] or stun:HOST[:PORT]");
+        options.turn_urls.emplace_back(url);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else if (name == "--turn-secret-file") {
+      if (value.empty()) return error("--turn-secret-file needs a file name");
+      options.turn_secret_file = std::filesystem::path(value);
+    } else if (name == "--turn-ttl") {
+      unsigned n = 0;
+      const auto [end, rc] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (value.empty() || rc != std::errc{} || end != value.data() + value.size() || n < 60 || n > 86400)
+        return error("--turn-ttl must be a number of seconds from 60 to 86400");
+      options.turn_ttl = std::chrono::seconds(n);
+    } else if (name == "--max-connections-per-address") {
+      unsigned n = 0;
+      const auto [end, rc] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (value.empty() || rc != std::errc{} || end != value.data() + value.size() || n < 1 ||
+          n > kMaxConnectionsPerAddressCeiling) {
+        return error("--max-connections-per-address must be a number from 1 to " +
+                     std::to_string(kMaxConnectionsPerAddressCeiling));
+      }
+      options.max_connections_per_address = n;
     } else {
       if (value.empty()) return error("--web-root needs a directory");
       have_web_root = true;
@@ -117,23 +166,39 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
   if (options.data_file.empty() != options.key_file.empty()) {
     return error("--data FILE and --key-file FILE go together");
   }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return error("--tls-cert and --tls-key go together: give both (HTTPS) or neither (HTTP on loopback)");
+  }
+  if (options.turn_urls.empty() != options.turn_secret_file.empty()) {
+    return error("--turn-url and --turn-secret-file go together");
+  }
+  if (!options.tls() && !options.listen.address().is_loopback()) {
+    return error("--listen " + options.listen.address().to_string() +
+                 " is not a loopback address: plain HTTP stays on 127.0.0.1 or [::1]; give --tls-cert and "
+                 "--tls-key to serve other machines");
+  }
   return options;
 }
 
-std::string listen_url(const tcp::endpoint& endpoint) {
+std::string listen_url(const tcp::endpoint& endpoint, bool tls) {
   const auto address = endpoint.address();
   const std::string host =
       address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(endpoint.port()) + "/";
 }
+
+std::span<const std::string_view> option_flags() { return kFlags; }
 
 std::string usage_text() {
   return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT] [--allow-origin LIST]
-                       [--data FILE --key-file FILE]
+                       [--data FILE --key-file FILE] [--tls-cert FILE --tls-key FILE]
+                       [--max-connections-per-address N] [--config FILE]
+                       [--turn-url LIST --turn-secret-file FILE [--turn-ttl SECONDS]]
        tessera-gateway audit verify --data FILE --key-file FILE [--expect-head COUNT:MAC]
 
-Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
-loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
+Serves the Tessera browser client: over HTTPS and WSS with --tls-cert and
+--tls-key, else over plain HTTP on loopback only. Prints one line,
+"Tessera gateway listening on https://ADDR:PORT/" (http:// without TLS),
 with the port actually bound, then one line per request on stderr (method,
 status, bytes; never the path). SIGINT or SIGTERM stops accepting, closes
 every /signal WebSocket with code 1001 (going away: reconnect), waits up to
@@ -144,8 +209,9 @@ Operations (always served, GET and HEAD, no-store):
   /metrics  Prometheus text format: open HTTP and signaling connections,
             rooms open, relay messages forwarded, rejects by reason (fixed
             names: the signaling error codes, message_too_big, binary_frame,
-            slow_reader, origin_refused) and a relay latency histogram.
-            No visit ids, session ids, names, tokens or paths.
+            slow_reader, origin_refused, tls_handshake, connection_limit)
+            and a relay latency histogram.
+            No visit ids, session ids, names, tokens, paths or addresses.
 
 Options:
   --web-root DIR      required; the built client folder (build/wasm/web).
@@ -157,10 +223,26 @@ Options:
                       or "\", control bytes, and symlinks leading outside DIR.
                       The query string is ignored.
   --listen ADDR:PORT  default 127.0.0.1:8080. IPv4, or IPv6 in brackets
-                      ([::1]:8080). Port 0 picks a free port.
+                      ([::1]:8080). Port 0 picks a free port. Without TLS
+                      only a loopback address is accepted (127.0.0.0/8, [::1]).
+  --tls-cert FILE     PEM certificate chain (leaf first); with --tls-key.
+  --tls-key FILE      PEM private key, unencrypted (keep it mode 0600).
+                      Both or neither. With them every connection is TLS
+                      (no plain fallback): TLS 1.2 or 1.3 only, ECDHE with
+                      AES-GCM or ChaCha20-Poly1305, server cipher order, no
+                      compression, no renegotiation, 10 s to finish the
+                      handshake; every response carries
+                      Strict-Transport-Security: max-age=63072000.
+                      An unreadable file or a key that does not match the
+                      certificate: exit 2.
   --allow-origin LIST comma-separated origins (https://host[:port]) whose
                       pages may open the signaling WebSocket at /signal;
                       any other Origin gets 403. Without it, no /signal.
+  --max-connections-per-address N
+                      concurrent TCP connections from one IP address, 1 to
+                      4096, default 32. One more is closed as soon as it is
+                      accepted (counted as connection_limit); the others are
+                      not touched.
   --data FILE         the SQLite database (created 0600 if missing; its
                       directory must exist; refused if group/other may read
                       it or if written by a newer gateway). Holds visits
@@ -173,8 +255,27 @@ Options:
                       pseudonyms. Must be outside the directory of --data and
                       readable by this user only, else the gateway refuses
                       to start. Keep it out of database backups.
+  --turn-url LIST     comma-separated TURN/STUN URLs handed to clients
+                      (turn:HOST[:PORT][?transport=udp|tcp], turns:...,
+                      stun:...); with --turn-secret-file.
+  --turn-secret-file FILE
+                      the secret shared with coturn (use-auth-secret,
+                      static-auth-secret); at least 16 bytes, surrounding
+                      whitespace ignored; refused if group/other may read
+                      it. Signed-in providers (after their hello) and
+                      admitted guests get a `turn` signaling message with
+                      username "EXPIRY:RANDOM-ID" and credential
+                      base64(HMAC-SHA1(secret, username)).
+  --turn-ttl SECONDS  how long TURN credentials live, 60 to 86400, default
+                      21600 (6 h: longer than a visit).
+  --config FILE       read settings from FILE first: one "name = value" per
+                      line, names as the flags without "--" (listen =
+                      0.0.0.0:8443), '#' comments. Also TESSERA_CONFIG=FILE.
   --help, -h          show this text and exit.
 A flag given twice takes its last value; --flag=VALUE also works.
+Every flag can also come from the environment: TESSERA_ and the flag's name
+in capitals with '_' for '-' (TESSERA_LISTEN, TESSERA_ALLOW_ORIGIN). Order
+of precedence: flags, then the environment, then the config file.
 
 Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
 header 8 KiB (431), request body 4 KiB (413); 30 s to receive each request
@@ -183,8 +284,8 @@ pipelining are supported.
 With --data, expired visits are purged every minute and the audit head
 ("audit head COUNT:MAC") is logged on stderr at start, every 100 entries or
 15 minutes; keep those lines apart from the database.
-Exit codes: 0 clean stop, 1 cannot listen or open storage, 2 bad arguments
-or web root.
+Exit codes: 0 clean stop, 1 cannot listen or open storage, 2 bad arguments,
+web root, or TLS certificate and key.
 
 audit verify walks the audit trail's MAC chain and prints "audit OK: HEAD",
 or the first bad entry and why (altered, removed, reordered; truncated or

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "gateway/signaling_session.hpp"
 #include "shared/base64url.hpp"
 
 namespace tessera::gateway {
@@ -26,10 +25,10 @@ bool SignalingHub::origin_allowed(std::string_view origin) const {
          config_.allowed_origins.end();
 }
 
-ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingSession>& session) {
+ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session) {
   const ConnectionId id{next_id_.fetch_add(1)};
   live_.fetch_add(1);
-  net::post(strand_, [self = shared_from_this(), id, weak = std::weak_ptr<SignalingSession>(session)] {
+  net::post(strand_, [self = shared_from_this(), id, weak = std::weak_ptr<SignalingPeer>(session)] {
     self->sessions_.emplace(id, weak);
     if (self->shutting_down_) {
       if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);

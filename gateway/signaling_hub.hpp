@@ -16,11 +16,10 @@
 
 #include "gateway/metrics.hpp"
 #include "gateway/turn_credentials.hpp"
+#include "gateway/signaling_peer.hpp"
 #include "gateway/visit_rooms.hpp"
 
 namespace tessera::gateway {
-
-class SignalingSession;
 
 // The close reason sent with 1001 on shutdown: clients reconnect (and resume).
 inline constexpr const char* kGoingAwayReason = "gateway restarting";
@@ -44,7 +43,7 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   [[nodiscard]] Metrics& metrics() const { return *metrics_; }
 
   // Thread-safe: each posts to the hub's strand.
-  [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingSession>& session);
+  [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingPeer>& session);
   void provider_connected(ConnectionId id, ProviderId provider);  // for the sign-in layer
   // read_at: when the session finished reading it (for the relay latency histogram).
   void message(ConnectionId id, std::string text, Time read_at);
@@ -68,7 +67,7 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   SignalingConfig config_;
   std::shared_ptr<Metrics> metrics_;
   VisitRooms rooms_;  // strand_ only
-  std::unordered_map<ConnectionId, std::weak_ptr<SignalingSession>> sessions_;  // strand_ only
+  std::unordered_map<ConnectionId, std::weak_ptr<SignalingPeer>> sessions_;  // strand_ only
   std::atomic<std::uint64_t> next_id_{1};
   // Attached and not yet disconnected; counted in attach() itself, so a session
   // whose attach is still in flight is waited for too.

@@ -3,8 +3,11 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <chrono>
+
+#include "gateway/tls_context.hpp"
 
 namespace tessera::gateway {
 namespace beast = boost::beast;
@@ -12,33 +15,40 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-SignalingSession::SignalingSession(net::ip::tcp::socket&& socket, std::shared_ptr<SignalingHub> hub)
-    : ws_(std::move(socket)), hub_(std::move(hub)) {}
+template <class Stream>
+SignalingSession<Stream>::SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub,
+                                           AddressLimiter::Slot slot)
+    : ws_(std::move(stream)), hub_(std::move(hub)), slot_(std::move(slot)) {}
 
-SignalingSession::~SignalingSession() {
+template <class Stream>
+SignalingSession<Stream>::~SignalingSession() {
   if (accepted_) hub_->metrics().signaling_closed();
 }
 
-void SignalingSession::run(http::request<http::string_body> upgrade) {
+template <class Stream>
+void SignalingSession<Stream>::run(http::request<http::string_body> upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(hub_->limits().max_message_bytes);
-  ws_.async_accept(upgrade, beast::bind_front_handler(&SignalingSession::on_accept, shared_from_this()));
+  ws_.async_accept(upgrade, beast::bind_front_handler(&SignalingSession::on_accept, this->shared_from_this()));
 }
 
-void SignalingSession::on_accept(beast::error_code ec) {
+template <class Stream>
+void SignalingSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return;  // a failed handshake: nothing was attached yet
   accepted_ = true;
   hub_->metrics().signaling_opened();
-  id_ = hub_->attach(shared_from_this());
+  id_ = hub_->attach(this->shared_from_this());
   do_read();
 }
 
-void SignalingSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&SignalingSession::on_read, shared_from_this()));
+template <class Stream>
+void SignalingSession<Stream>::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&SignalingSession::on_read, this->shared_from_this()));
 }
 
-void SignalingSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void SignalingSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == websocket::error::message_too_big) {
     hub_->metrics().rejected(RejectReason::message_too_big);
     // Beast has already failed the connection with 1009; the core hears a disconnect.
@@ -56,8 +66,9 @@ void SignalingSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   do_read();
 }
 
-void SignalingSession::send(std::string text) {
-  net::dispatch(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+template <class Stream>
+void SignalingSession<Stream>::send(std::string text) {
+  net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
     if (self->closing_ || self->closed_) return;
     if (self->queue_.size() >= kMaxQueuedWrites) {
       // A reader that cannot keep up: drop it rather than grow without bound.
@@ -72,8 +83,9 @@ void SignalingSession::send(std::string text) {
   });
 }
 
-void SignalingSession::close(std::uint16_t code, std::string reason) {
-  net::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+template <class Stream>
+void SignalingSession<Stream>::close(std::uint16_t code, std::string reason) {
+  net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)] {
     if (self->closing_ || self->closed_) return;
     self->closing_ = true;
     self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
@@ -81,22 +93,24 @@ void SignalingSession::close(std::uint16_t code, std::string reason) {
   });
 }
 
-void SignalingSession::do_write() {
+template <class Stream>
+void SignalingSession<Stream>::do_write() {
   if (!queue_.empty()) {
     writing_ = true;
     ws_.text(true);
     ws_.async_write(net::buffer(queue_.front()),
-                    beast::bind_front_handler(&SignalingSession::on_write, shared_from_this()));
+                    beast::bind_front_handler(&SignalingSession::on_write, this->shared_from_this()));
     return;
   }
   writing_ = false;
   if (closing_ && !closed_) {
     closed_ = true;
-    ws_.async_close(close_reason_, beast::bind_front_handler(&SignalingSession::on_close, shared_from_this()));
+    ws_.async_close(close_reason_, beast::bind_front_handler(&SignalingSession::on_close, this->shared_from_this()));
   }
 }
 
-void SignalingSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void SignalingSession<Stream>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
   if (ec) {
     queue_.clear();
@@ -107,12 +121,17 @@ void SignalingSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   do_write();
 }
 
-void SignalingSession::on_close(beast::error_code /*ec*/) { gone(); }
+template <class Stream>
+void SignalingSession<Stream>::on_close(beast::error_code /*ec*/) { gone(); }
 
-void SignalingSession::gone() {
+template <class Stream>
+void SignalingSession<Stream>::gone() {
   if (reported_) return;
   reported_ = true;
   hub_->disconnect(id_);
 }
+
+template class SignalingSession<PlainStream>;
+template class SignalingSession<TlsStream>;
 
 }  // namespace tessera::gateway

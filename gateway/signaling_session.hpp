@@ -4,6 +4,8 @@
 // what the hub sends, one at a time through a bounded queue. Limits where bytes
 // enter: message size (read_message_max), text frames only, a bounded write
 // queue; handshake and idle timeouts with ping/pong from Beast's server defaults.
+// Stream is PlainStream (ws:// on loopback) or TlsStream (wss://, the TLS
+// handshake already done by the HTTP session); see tls_context.hpp.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -12,23 +14,27 @@
 #include <memory>
 #include <string>
 
+#include "gateway/address_limiter.hpp"
 #include "gateway/signaling_hub.hpp"
+#include "gateway/signaling_peer.hpp"
 
 namespace tessera::gateway {
 
 inline constexpr std::size_t kMaxQueuedWrites = 256;
 
-class SignalingSession : public std::enable_shared_from_this<SignalingSession> {
+template <class Stream>
+class SignalingSession : public SignalingPeer, public std::enable_shared_from_this<SignalingSession<Stream>> {
  public:
-  SignalingSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SignalingHub> hub);
-  ~SignalingSession();
+  // slot: this connection's place in the per-address limit, kept until it closes.
+  SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub, AddressLimiter::Slot slot);
+  ~SignalingSession() override;
   SignalingSession(const SignalingSession&) = delete;
   SignalingSession& operator=(const SignalingSession&) = delete;
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   // From the hub (any thread): queue a text message, or close after what is queued.
-  void send(std::string text);
-  void close(std::uint16_t code, std::string reason);
+  void send(std::string text) override;
+  void close(std::uint16_t code, std::string reason) override;
 
  private:
   void on_accept(boost::beast::error_code ec);
@@ -39,9 +45,10 @@ class SignalingSession : public std::enable_shared_from_this<SignalingSession> {
   void on_close(boost::beast::error_code ec);
   void gone();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<SignalingHub> hub_;
+  AddressLimiter::Slot slot_;
   ConnectionId id_{};
   std::deque<std::string> queue_;
   bool writing_ = false;

@@ -38,7 +38,7 @@ TEST_CASE("options_default_to_loopback_port_8080", "[gateway][options]") {
 }
 
 TEST_CASE("options_accept_ipv4_bracketed_ipv6_and_port_zero", "[gateway][options]") {
-  auto options = parse_ok({"--listen", "0.0.0.0:0", "--web-root", "w"});
+  auto options = parse_ok({"--listen", "0.0.0.0:0", "--web-root", "w", "--tls-cert", "c.pem", "--tls-key", "k.pem"});
   CHECK(options.listen.address().to_string() == "0.0.0.0");
   CHECK(options.listen.port() == 0);
 
@@ -91,6 +91,47 @@ TEST_CASE("listen_url_brackets_ipv6_addresses", "[gateway][options]") {
   namespace ip = boost::asio::ip;
   CHECK(listen_url({ip::make_address("127.0.0.1"), 8080}) == "http://127.0.0.1:8080/");
   CHECK(listen_url({ip::make_address("::1"), 43211}) == "http://[::1]:43211/");
+  CHECK(listen_url({ip::make_address("0.0.0.0"), 8443}, /*tls=*/true) == "https://0.0.0.0:8443/");
+  CHECK(listen_url({ip::make_address("::1"), 8443}, /*tls=*/true) == "https://[::1]:8443/");
+}
+
+TEST_CASE("options_tls_cert_and_key_come_together", "[gateway][options][tls]") {
+  CHECK_FALSE(parse_ok({"--web-root", "w"}).tls());
+  const auto options = parse_ok({"--web-root", "w", "--tls-cert", "chain.pem", "--tls-key=key.pem"});
+  CHECK(options.tls());
+  CHECK(options.tls_cert == "chain.pem");
+  CHECK(options.tls_key == "key.pem");
+  CHECK_THAT(parse_error({"--web-root", "w", "--tls-cert", "chain.pem"}), Catch::Contains("--tls-key"));
+  CHECK_THAT(parse_error({"--web-root", "w", "--tls-key", "key.pem"}), Catch::Contains("--tls-cert"));
+  CHECK_THAT(parse_error({"--web-root", "w", "--tls-cert=", "--tls-key", "k"}), Catch::Contains("--tls-cert"));
+  CHECK_THAT(parse_error({"--web-root", "w", "--tls-cert", "c", "--tls-key"}), Catch::Contains("needs a value"));
+  for (const char* flag : {"--tls-cert", "--tls-key", "Strict-Transport-Security", "https://"}) {
+    CHECK(usage_text().find(flag) != std::string::npos);
+  }
+}
+
+TEST_CASE("options_refuse_plain_http_on_a_non_loopback_address", "[gateway][options][tls]") {
+  for (const char* address : {"0.0.0.0:8080", "192.168.1.20:8080", "[::]:8080", "[2001:db8::1]:80"}) {
+    INFO("address: " << address);
+    CHECK_THAT(parse_error({"--web-root", "w", "--listen", address}), Catch::Contains("not a loopback address"));
+    CHECK(parse_ok({"--web-root", "w", "--listen", address, "--tls-cert", "c", "--tls-key", "k"}).tls());
+  }
+  // Any loopback address stays fine without TLS.
+  for (const char* address : {"127.0.0.1:0", "127.0.0.2:8080", "[::1]:8080"}) {
+    INFO("address: " << address);
+    CHECK_FALSE(parse_ok({"--web-root", "w", "--listen", address}).tls());
+  }
+}
+
+TEST_CASE("options_max_connections_per_address_is_bounded", "[gateway][options][limits]") {
+  CHECK(parse_ok({"--web-root", "w"}).max_connections_per_address == kMaxConnectionsPerAddress);
+  CHECK(parse_ok({"--web-root", "w", "--max-connections-per-address", "1"}).max_connections_per_address == 1);
+  CHECK(parse_ok({"--web-root", "w", "--max-connections-per-address=4096"}).max_connections_per_address == 4096);
+  for (const char* bad : {"0", "4097", "-1", "", "8x", " 8"}) {
+    INFO("value: '" << bad << "'");
+    CHECK_THAT(parse_error({"--web-root", "w", "--max-connections-per-address", bad}),
+               Catch::Contains("--max-connections-per-address"));
+  }
 }
 
 TEST_CASE("options_allow_origin_takes_a_comma_separated_list_of_exact_origins", "[gateway][options]") {

@@ -4,12 +4,14 @@
 // Every wait is on the child (a line, a response, its exit), never a sleep.
 // SIGTERM with a signaling WebSocket open: the client gets close code 1001.
 #include "temp_web_root.hpp"
+#include "test_certificate.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
 
@@ -222,4 +224,53 @@ TEST_CASE("gateway_process_refuses_a_key_file_beside_its_database_with_exit_1", 
   CHECK(child.wait() == 1);
   CHECK_FALSE(std::filesystem::exists(key));
   CHECK_FALSE(std::filesystem::exists(data));
+}
+
+TEST_CASE("gateway_process_with_tls_prints_an_https_url_and_serves_https", "[gateway][process][tls]") {
+  namespace ssl = net::ssl;
+  TempWebRoot temp;
+  tessera::gateway::test::TestCertificate cert;
+  Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string(), "--tls-cert", cert.cert_pem().string(),
+               "--tls-key", cert.key_pem().string()});
+  const std::string line = child.read_line();
+  const std::string prefix = "Tessera gateway listening on https://127.0.0.1:";
+  REQUIRE(line.starts_with(prefix));
+  const auto port = static_cast<unsigned short>(std::stoi(line.substr(prefix.size())));
+
+  net::io_context ioc;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(cert.cert_pem().string());
+  ctx.set_verify_mode(ssl::verify_peer);
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream(ioc, ctx);
+  boost::beast::get_lowest_layer(stream).connect({net::ip::make_address("127.0.0.1"), port});
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::empty_body> req{http::verb::get, "/", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  CHECK(res.result() == http::status::ok);
+  CHECK(res[http::field::strict_transport_security] == "max-age=63072000");
+
+  child.signal(SIGTERM);
+  CHECK(child.wait() == 0);
+}
+
+TEST_CASE("gateway_process_exits_2_for_plain_http_off_loopback_and_for_bad_tls_files", "[gateway][process][tls]") {
+  TempWebRoot temp;
+  tessera::gateway::test::TestCertificate cert;
+  const std::string web = temp.web().string();
+  const std::vector<std::vector<std::string>> bad = {
+      {"--listen", "0.0.0.0:0", "--web-root", web},
+      {"--web-root", web, "--tls-cert", cert.cert_pem().string(), "--tls-key", cert.other_key_pem().string()},
+      {"--web-root", web, "--tls-cert", cert.cert_pem().string() + ".missing", "--tls-key", cert.key_pem().string()},
+      {"--web-root", web, "--tls-cert", cert.cert_pem().string()},
+  };
+  for (const auto& args : bad) {
+    INFO("args: " << args.size() << " " << args[1]);
+    Child child(args);
+    CHECK(child.read_rest().empty());  // nothing on stdout: it never listened
+    CHECK(child.wait() == 2);
+  }
 }
