@@ -8,6 +8,9 @@
 // the target (visit ids, later tokens) and never headers.
 // With a SignalingHub, a WebSocket upgrade on /signal from an allowed Origin
 // becomes a SignalingSession (any other Origin: 403).
+// With an AccountApi, /api/ targets are its (account_api.hpp), given the
+// peer address and the wall clock.
+#include "gateway/account_api.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
@@ -35,7 +38,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
-              std::shared_ptr<SignalingHub> signaling = {});
+              std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {});
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -48,6 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_write(Response res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
+  [[nodiscard]] std::string remote_address() const;
   void fail(boost::beast::error_code ec, std::string_view what);
 
   boost::beast::tcp_stream stream_;
@@ -56,6 +60,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   RequestLog log_;
   std::shared_ptr<Metrics> metrics_;  // counts this connection while it lives
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
+  std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive until its async_write completes

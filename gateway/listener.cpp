@@ -80,7 +80,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<HttpSession>(std::move(socket), site_, log_, metrics_, signaling_)->run();
+  std::make_shared<HttpSession>(std::move(socket), site_, log_, metrics_, signaling_, accounts_)->run();
   do_accept();
 }
 

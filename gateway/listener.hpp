@@ -24,6 +24,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Serve /signal WebSockets through this hub (before run()).
   void set_signaling(std::shared_ptr<SignalingHub> hub) { signaling_ = std::move(hub); }
+  // Serve the sign-in API (/api/) through this (before run()).
+  void set_accounts(std::shared_ptr<AccountApi> accounts) { accounts_ = std::move(accounts); }
 
   void run();   // start accepting; call after a successful open()
   void stop();  // stop accepting; sessions in flight are not touched
@@ -38,6 +40,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<const StaticSite> site_;
   RequestLog log_;
   std::shared_ptr<SignalingHub> signaling_;
+  std::shared_ptr<AccountApi> accounts_;
   std::shared_ptr<Metrics> metrics_;
 };
 
