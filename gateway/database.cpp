@@ -93,17 +93,18 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 int Database::changes() const { return sqlite3_changes(db_.get()); }
 
 Result<Transaction, DbError> Transaction::begin(Database& db) {
-  if (auto s = db.exec("BEGIN IMMEDIATE"); !s) return s.error();
-  return Transaction(db);
+  const bool nested = db.in_transaction();
+  if (auto s = db.exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE"); !s) return s.error();
+  return Transaction(db, nested);
 }
 
 Transaction::~Transaction() {
-  if (db_) (void)db_->exec("ROLLBACK");
+  if (db_) (void)db_->exec(nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
 }
 
 Status<DbError> Transaction::commit() {
   if (!db_) return DbError{SQLITE_MISUSE, "commit: no open transaction"};
-  auto s = db_->exec("COMMIT");
+  auto s = db_->exec(nested_ ? "RELEASE nested" : "COMMIT");
   if (!s) return s;  // still open: the destructor rolls back
   db_ = nullptr;
   return s;

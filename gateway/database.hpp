@@ -38,6 +38,7 @@ class Database {
 
   [[nodiscard]] std::int64_t last_insert_rowid() const;
   [[nodiscard]] int changes() const;  // rows changed by the last statement
+  [[nodiscard]] bool in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
   [[nodiscard]] const std::filesystem::path& file() const { return file_; }
   [[nodiscard]] sqlite3* handle() const { return db_.get(); }
 
@@ -54,12 +55,14 @@ class Database {
 
 // BEGIN IMMEDIATE on construction (the write lock is taken up front, so a
 // busy database fails here rather than halfway); rolls back on destruction
-// unless commit() succeeded.
+// unless commit() succeeded. Inside another transaction it is a SAVEPOINT,
+// so a store's own transaction composes with a caller's (a visit and its
+// audit entry commit together or not at all).
 class Transaction {
  public:
   [[nodiscard]] static Result<Transaction, DbError> begin(Database& db);
   ~Transaction();
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) { other.db_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -67,8 +70,9 @@ class Transaction {
   [[nodiscard]] Status<DbError> commit();
 
  private:
-  explicit Transaction(Database& db) : db_(&db) {}
+  Transaction(Database& db, bool nested) : db_(&db), nested_(nested) {}
   Database* db_;  // null once committed or rolled back
+  bool nested_;
 };
 
 }  // namespace tessera::gateway

@@ -2,15 +2,20 @@
 // SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
 // stdout, "Tessera gateway listening on http://ADDR:PORT/" with the bound
 // port, flushed; request logs on stderr; exit 0 on a signal, 1 when it cannot
-// listen, 2 for bad arguments. On the signal, every signaling WebSocket is
+// listen or open its storage, 2 for bad arguments. On the signal, every signaling WebSocket is
 // closed with 1001 (going away) first.
+// `tessera-gateway audit verify ...` is a separate subcommand (audit_command.hpp).
+#include "gateway/audit_command.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
+#include "gateway/storage.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <functional>
+#include <memory>
 
 #include <csignal>
 #include <iostream>
@@ -25,6 +30,7 @@ constexpr std::chrono::seconds kShutdownGrace{5};
 int main(int argc, char** argv) {
   namespace gw = tessera::gateway;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (gw::is_audit_command(args)) return gw::run_audit_command(args, std::cout, std::cerr);
   auto parsed = gw::parse_options(args);
   if (const auto* bad = std::get_if<gw::OptionsError>(&parsed)) {
     std::cerr << "tessera-gateway: " << bad->message << "\n(see tessera-gateway --help)\n";
@@ -49,6 +55,36 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context ioc{1};
   const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
+
+  // Storage (--data, --key-file): optional; without it there are no
+  // accounts, stored visits or audit trail. Housekeeping runs on a timer.
+  std::unique_ptr<gw::Storage> storage;
+  gw::VisitLookup visit_lookup;
+  boost::asio::steady_timer housekeeping(ioc);
+  std::function<void()> housekeep;
+  if (!options.data_file.empty()) {
+    auto opened = gw::Storage::open(options.data_file, options.key_file);
+    if (!opened) {
+      std::cerr << "tessera-gateway: " << opened.error() << "\n";
+      return 1;
+    }
+    storage = std::move(opened).value();
+    const auto wall_clock = [] {
+      return static_cast<std::int64_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
+    };
+    visit_lookup = storage->visit_lookup(wall_clock);
+    housekeep = [&, wall_clock] {
+      storage->housekeeping(std::chrono::steady_clock::now(), wall_clock(), log);
+      housekeeping.expires_after(gw::kHousekeepingInterval);
+      housekeeping.async_wait([&](boost::beast::error_code ec) {
+        if (!ec) housekeep();
+      });
+    };
+    housekeep();  // logs the audit head at start
+  }
+
   // One registry for /metrics, shared by the listener, its sessions and the hub.
   const auto metrics = std::make_shared<gw::Metrics>();
   auto listener = std::make_shared<gw::Listener>(
@@ -58,7 +94,7 @@ int main(int argc, char** argv) {
     // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
     // no connection is a provider until it is.
     hub = std::make_shared<gw::SignalingHub>(
-        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, gw::VisitLookup{}, metrics);
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, visit_lookup, metrics);
     listener->set_signaling(hub);
   }
   if (const auto ec = listener->open(options.listen)) {

@@ -86,7 +86,8 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
     }
     // A flag given again replaces the earlier value, so wrappers such as
     // tools/run.sh can put defaults first and pass the user's flags after.
-    if (name != "--listen" && name != "--web-root" && name != "--allow-origin") {
+    if (name != "--listen" && name != "--web-root" && name != "--allow-origin" && name != "--data" &&
+        name != "--key-file") {
       return error("unknown argument '" + std::string(name) + "'");
     }
     if (!inline_value) {
@@ -97,6 +98,9 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       auto endpoint = parse_listen_address(value);
       if (auto* bad = std::get_if<OptionsError>(&endpoint)) return *bad;
       options.listen = std::get<tcp::endpoint>(endpoint);
+    } else if (name == "--data" || name == "--key-file") {
+      if (value.empty()) return error(std::string(name) + " needs a file name");
+      (name == "--data" ? options.data_file : options.key_file) = std::filesystem::path(value);
     } else if (name == "--allow-origin") {
       auto origins = parse_origins(value);
       if (auto* bad = std::get_if<OptionsError>(&origins)) return *bad;
@@ -110,6 +114,9 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
   if (!have_web_root) {
     return error("--web-root DIR is required (the built client, e.g. build/wasm/web)");
   }
+  if (options.data_file.empty() != options.key_file.empty()) {
+    return error("--data FILE and --key-file FILE go together");
+  }
   return options;
 }
 
@@ -122,6 +129,8 @@ std::string listen_url(const tcp::endpoint& endpoint) {
 
 std::string usage_text() {
   return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT] [--allow-origin LIST]
+                       [--data FILE --key-file FILE]
+       tessera-gateway audit verify --data FILE --key-file FILE [--expect-head COUNT:MAC]
 
 Serves the Tessera browser client over plain HTTP (no TLS yet: keep it on
 loopback). Prints one line, "Tessera gateway listening on http://ADDR:PORT/",
@@ -152,6 +161,18 @@ Options:
   --allow-origin LIST comma-separated origins (https://host[:port]) whose
                       pages may open the signaling WebSocket at /signal;
                       any other Origin gets 403. Without it, no /signal.
+  --data FILE         the SQLite database (created 0600 if missing; its
+                      directory must exist; refused if group/other may read
+                      it or if written by a newer gateway). Holds visits
+                      (random ids, owner account, times, people per room),
+                      kiosks and the audit trail; nothing that names a
+                      patient. Without --data: no accounts, stored visits or
+                      audit trail (the skeleton still serves and signals).
+  --key-file FILE     required with --data: 32 random bytes, created 0600 on
+                      first start. Keys the audit trail's MAC chain and its
+                      pseudonyms. Must be outside the directory of --data and
+                      readable by this user only, else the gateway refuses
+                      to start. Keep it out of database backups.
   --help, -h          show this text and exit.
 A flag given twice takes its last value; --flag=VALUE also works.
 
@@ -159,7 +180,16 @@ Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
 header 8 KiB (431), request body 4 KiB (413); 30 s to receive each request
 and to send each response, else the connection is closed. Keep-alive and
 pipelining are supported.
-Exit codes: 0 clean stop, 1 cannot listen, 2 bad arguments or web root.
+With --data, expired visits are purged every minute and the audit head
+("audit head COUNT:MAC") is logged on stderr at start, every 100 entries or
+15 minutes; keep those lines apart from the database.
+Exit codes: 0 clean stop, 1 cannot listen or open storage, 2 bad arguments
+or web root.
+
+audit verify walks the audit trail's MAC chain and prints "audit OK: HEAD",
+or the first bad entry and why (altered, removed, reordered; truncated or
+rewritten against --expect-head, a head from an earlier log line). Exit 0
+intact, 1 not intact or unreadable, 2 bad arguments.
 )";
 }
 

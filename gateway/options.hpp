@@ -21,6 +21,11 @@ struct Options {
   // Origins whose pages may open the signaling WebSocket on /signal, exactly
   // as browsers send them ("https://clinic.example:8443"). Empty: no /signal.
   std::vector<std::string> allowed_origins;
+  // Storage (issue 9 items 5-7): the SQLite file and the key file that must
+  // live outside its directory. Both or neither; empty: no storage, so no
+  // accounts, stored visits or audit trail.
+  std::filesystem::path data_file;
+  std::filesystem::path key_file;
   bool show_help = false;
 };
 

@@ -16,12 +16,6 @@ using tessera::gateway::test::TempDir;
 
 namespace {
 
-Database open_ok(const std::filesystem::path& file) {
-  auto db = Database::open(file);
-  if (!db) FAIL("open failed: " << db.error().message);
-  return std::move(db).value();
-}
-
 std::string pragma_text(Database& db, std::string_view sql) {
   auto stmt = db.prepare(sql);
   REQUIRE(stmt.ok());
@@ -35,7 +29,7 @@ std::string pragma_text(Database& db, std::string_view sql) {
 
 TEST_CASE("a new database file is created 0600 in WAL mode with foreign keys and secure delete", "[gateway][database]") {
   TempDir dir;
-  auto db = open_ok(dir / "tessera.db");
+  auto db = test::open_database(dir / "tessera.db");
   struct stat st {};
   REQUIRE(::stat((dir / "tessera.db").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -56,7 +50,7 @@ TEST_CASE("a database whose directory does not exist is refused, not created", "
 
 TEST_CASE("a database file readable by group or others is refused", "[gateway][database]") {
   TempDir dir;
-  { auto db = open_ok(dir / "tessera.db"); }
+  { auto db = test::open_database(dir / "tessera.db"); }
   std::filesystem::permissions(dir / "tessera.db", std::filesystem::perms::group_read, std::filesystem::perm_options::add);
   auto db = Database::open(dir / "tessera.db");
   REQUIRE_FALSE(db.ok());
@@ -73,18 +67,18 @@ TEST_CASE("a file that is not a database is refused with an error, not a crash",
 TEST_CASE("reopening a migrated database applies nothing twice and keeps its rows", "[gateway][database]") {
   TempDir dir;
   {
-    auto db = open_ok(dir / "tessera.db");
+    auto db = test::open_database(dir / "tessera.db");
     REQUIRE(db.exec("INSERT INTO kiosks (label, public_key, credential_hash, enrolled) "
                     "VALUES ('front desk', zeroblob(32), zeroblob(32), 1)").ok());
   }
-  auto db = open_ok(dir / "tessera.db");
+  auto db = test::open_database(dir / "tessera.db");
   CHECK(*db.query_int("SELECT count(*) FROM kiosks") == 1);
 }
 
 TEST_CASE("a database written by newer code is refused", "[gateway][database]") {
   TempDir dir;
   {
-    auto db = open_ok(dir / "tessera.db");
+    auto db = test::open_database(dir / "tessera.db");
     REQUIRE(db.exec("PRAGMA user_version=99").ok());
   }
   auto db = Database::open(dir / "tessera.db");
@@ -113,7 +107,7 @@ TEST_CASE("migrations run in order, one transaction each, and a failing one leav
 
 TEST_CASE("a transaction not committed is rolled back", "[gateway][database]") {
   TempDir dir;
-  auto db = open_ok(dir / "tessera.db");
+  auto db = test::open_database(dir / "tessera.db");
   {
     auto tx = Transaction::begin(db);
     REQUIRE(tx.ok());
@@ -133,7 +127,7 @@ TEST_CASE("a transaction not committed is rolled back", "[gateway][database]") {
 
 TEST_CASE("a statement binds, steps and reads back every column type", "[gateway][database]") {
   TempDir dir;
-  auto db = open_ok(dir / "tessera.db");
+  auto db = test::open_database(dir / "tessera.db");
   REQUIRE(db.exec("CREATE TABLE t (i INTEGER, s TEXT, b BLOB, n INTEGER)").ok());
   const std::array<std::uint8_t, 3> bytes{1, 0, 255};
   auto insert = db.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
@@ -155,7 +149,7 @@ TEST_CASE("a statement binds, steps and reads back every column type", "[gateway
 
 TEST_CASE("a constraint error names the constraint, not the value", "[gateway][database]") {
   TempDir dir;
-  auto db = open_ok(dir / "tessera.db");
+  auto db = test::open_database(dir / "tessera.db");
   REQUIRE(db.exec("CREATE TABLE t (s TEXT UNIQUE)").ok());
   auto insert = db.prepare("INSERT INTO t VALUES (?1)");
   REQUIRE(insert.ok());
@@ -166,4 +160,29 @@ TEST_CASE("a constraint error names the constraint, not the value", "[gateway][d
   CHECK(again.error().code == SQLITE_CONSTRAINT);
   CHECK(again.error().message.find("UNIQUE") != std::string::npos);
   CHECK(again.error().message.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("a transaction inside another commits or rolls back with the outer one", "[gateway][database]") {
+  TempDir dir;
+  auto db = test::open_database(dir / "tessera.db");
+  REQUIRE(db.exec("CREATE TABLE t (x INTEGER)").ok());
+  {
+    auto outer = Transaction::begin(db);
+    REQUIRE(outer.ok());
+    {
+      auto inner = Transaction::begin(db);
+      REQUIRE(inner.ok());
+      REQUIRE(db.exec("INSERT INTO t VALUES (1)").ok());
+    }  // inner rolled back, outer still open
+    CHECK(db.in_transaction());
+    {
+      auto inner = Transaction::begin(db);
+      REQUIRE(inner.ok());
+      REQUIRE(db.exec("INSERT INTO t VALUES (2)").ok());
+      REQUIRE(inner->commit().ok());
+    }
+    CHECK(*db.query_int("SELECT count(*) FROM t") == 1);
+  }  // outer rolled back: the committed inner goes with it
+  CHECK_FALSE(db.in_transaction());
+  CHECK(*db.query_int("SELECT count(*) FROM t") == 0);
 }

@@ -105,3 +105,16 @@ TEST_CASE("options_allow_origin_takes_a_comma_separated_list_of_exact_origins", 
   }
   CHECK(usage_text().find("--allow-origin") != std::string::npos);
 }
+
+TEST_CASE("options_take_data_and_key_file_together_or_not_at_all", "[gateway][options]") {
+  const auto none = parse_ok({"--web-root", "w"});
+  CHECK(none.data_file.empty());
+  CHECK(none.key_file.empty());
+  const auto both = parse_ok({"--web-root", "w", "--data", "/var/lib/tessera/t.db", "--key-file=/etc/tessera/t.key"});
+  CHECK(both.data_file == "/var/lib/tessera/t.db");
+  CHECK(both.key_file == "/etc/tessera/t.key");
+  CHECK(parse_error({"--web-root", "w", "--data", "t.db"}).find("go together") != std::string::npos);
+  CHECK(parse_error({"--web-root", "w", "--key-file", "t.key"}).find("go together") != std::string::npos);
+  CHECK(parse_error({"--web-root", "w", "--data=", "--key-file", "k"}).find("--data needs a file name") !=
+        std::string::npos);
+}

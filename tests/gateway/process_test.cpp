@@ -191,3 +191,35 @@ TEST_CASE("gateway_process_exit_codes_for_help_and_bad_arguments", "[gateway][pr
     CHECK(child.wait() == 2);
   }
 }
+
+TEST_CASE("gateway_process_with_storage_creates_its_files_and_audit_verify_reads_them", "[gateway][process][storage]") {
+  TempWebRoot temp;
+  const auto data_dir = temp.base() / "data";
+  const auto key_dir = temp.base() / "keys";
+  std::filesystem::create_directory(data_dir);
+  std::filesystem::create_directory(key_dir);
+  const auto data = (data_dir / "tessera.db").string();
+  const auto key = (key_dir / "tessera.key").string();
+  {
+    Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string(), "--data", data, "--key-file", key});
+    REQUIRE(child.read_line().starts_with("Tessera gateway listening on "));
+    child.signal(SIGTERM);
+    CHECK(child.wait() == 0);
+  }
+  CHECK(std::filesystem::file_size(key) == 32);
+  CHECK(std::filesystem::exists(data));
+  Child verify({"audit", "verify", "--data", data, "--key-file", key});
+  CHECK(verify.read_rest() == "audit OK: 0:" + std::string(64, '0') + "\n");
+  CHECK(verify.wait() == 0);
+}
+
+TEST_CASE("gateway_process_refuses_a_key_file_beside_its_database_with_exit_1", "[gateway][process][storage]") {
+  TempWebRoot temp;
+  const auto data = (temp.base() / "tessera.db").string();
+  const auto key = (temp.base() / "tessera.key").string();
+  Child child({"--listen", "127.0.0.1:0", "--web-root", temp.web().string(), "--data", data, "--key-file", key});
+  CHECK(child.read_rest().empty());
+  CHECK(child.wait() == 1);
+  CHECK_FALSE(std::filesystem::exists(key));
+  CHECK_FALSE(std::filesystem::exists(data));
+}

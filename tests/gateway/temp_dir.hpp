@@ -1,10 +1,13 @@
 #pragma once
 // A throw-away directory for tests that need real files (SQLite databases,
-// key files), removed with everything in it on destruction.
+// key files), removed with everything in it on destruction; and opening a
+// database there, throwing (a test failure) if it cannot.
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+
+#include "gateway/database.hpp"
 
 namespace tessera::gateway::test {
 
@@ -28,5 +31,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+inline Database open_database(const std::filesystem::path& file) {
+  auto db = Database::open(file);
+  if (!db) throw std::runtime_error("cannot open the test database: " + db.error().message);
+  return std::move(db).value();
+}
 
 }  // namespace tessera::gateway::test

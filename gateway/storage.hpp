@@ -1,0 +1,61 @@
+#pragma once
+// Everything the gateway keeps at rest, opened together from --data and
+// --key-file: the database, the key file, and the stores on top of them.
+// main() owns one Storage and calls housekeeping() on a timer; HTTP endpoints
+// (accounts, visits, kiosks) reach the stores through it.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gateway/audit_head_log.hpp"
+#include "gateway/audit_trail.hpp"
+#include "gateway/database.hpp"
+#include "gateway/key_file.hpp"
+#include "gateway/kiosk_store.hpp"
+#include "gateway/visit_rooms.hpp"
+#include "gateway/visit_store.hpp"
+
+namespace tessera::gateway {
+
+// How often main() runs housekeeping().
+inline constexpr Duration kHousekeepingInterval = std::chrono::minutes(1);
+
+class Storage {
+ public:
+  // Opens (creating if missing) the key file, then the database. The error
+  // is one line for the operator, with no key material or values.
+  [[nodiscard]] static Result<std::unique_ptr<Storage>, std::string> open(const std::filesystem::path& data_file,
+                                                                          const std::filesystem::path& key_file);
+
+  Storage(const Storage&) = delete;  // the stores point at db_ and keys_
+  Storage& operator=(const Storage&) = delete;
+
+  [[nodiscard]] Database& database() { return db_; }
+  [[nodiscard]] const KeyFile& keys() const { return keys_; }
+  [[nodiscard]] AuditTrail& audit() { return audit_; }
+  [[nodiscard]] VisitStore& visits() { return visits_; }
+  [[nodiscard]] KioskStore& kiosks() { return kiosks_; }
+
+  // Purges expired visits and enrolment codes, and writes the audit head
+  // ("audit head COUNT:MAC") to `log` when AuditHeadLog says so. `now` is
+  // the timer's clock, `wall_seconds` the wall clock the stores use.
+  void housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log);
+
+  // For VisitRooms: the visit store's answer at the wall clock's time.
+  [[nodiscard]] VisitLookup visit_lookup(std::function<std::int64_t()> wall_clock);
+
+ private:
+  Storage(Database db, KeyFile keys)
+      : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_) {}
+
+  Database db_;
+  KeyFile keys_;
+  AuditTrail audit_;
+  VisitStore visits_;
+  KioskStore kiosks_;
+  AuditHeadLog head_log_;
+};
+
+}  // namespace tessera::gateway

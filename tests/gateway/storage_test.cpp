@@ -1,0 +1,54 @@
+// Storage: opened from --data and --key-file together; housekeeping purges
+// and logs the audit head on a virtual clock.
+#include "gateway/storage.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tests/gateway/temp_dir.hpp"
+
+using namespace tessera::gateway;
+using tessera::gateway::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::int64_t kWall = 1'790'000'000;
+}  // namespace
+
+TEST_CASE("storage housekeeping purges old visits and logs the audit head when due", "[gateway][storage]") {
+  TempDir dir;
+  fs::create_directory(dir / "data");
+  fs::create_directory(dir / "keys");
+  auto opened = Storage::open(dir / "data/t.db", dir / "keys/t.key");
+  REQUIRE(opened.ok());
+  auto& storage = **opened;
+  std::vector<std::string> lines;
+  const auto log = [&](std::string_view line) { lines.emplace_back(line); };
+  const Time t0{};
+
+  tessera::VisitId id{};
+  id.fill(3);
+  REQUIRE(storage.visits().create(ProviderId{1}, NewVisit{id, kWall + 60, 2}, kWall).ok());
+  auto lookup = storage.visit_lookup([] { return kWall; });
+  CHECK(lookup(ProviderId{1}, id).has_value());
+  CHECK_FALSE(lookup(ProviderId{2}, id).has_value());
+
+  storage.housekeeping(t0, kWall, log);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "audit head 0:" + std::string(64, '0'));
+  storage.housekeeping(t0 + kHousekeepingInterval, kWall, log);
+  CHECK(lines.size() == 1);  // nothing new
+
+  REQUIRE(storage.audit().append(AuditEvent::visit_created, "acct:1", storage.audit().visit_ref(id), kWall).ok());
+  storage.housekeeping(t0 + kAuditHeadInterval, kWall + 60 + kVisitRetentionSeconds, log);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1] == "audit head " + audit_head_format(*storage.audit().head()));
+  CHECK(storage.visits().list(ProviderId{1})->empty());  // purged
+}
+
+TEST_CASE("storage refuses to open when the key file is misplaced, before creating the database", "[gateway][storage]") {
+  TempDir dir;
+  auto opened = Storage::open(dir / "t.db", dir / "t.key");
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().find("directory of --data") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "t.db"));
+}
