@@ -9,6 +9,7 @@
 
 #include "gateway/operations.hpp"
 #include "gateway/password.hpp"
+#include "gateway/storage.hpp"
 #include "shared/base64url.hpp"
 
 namespace tessera::gateway {
@@ -59,6 +60,15 @@ std::int64_t unix_seconds(WallClock now) {
 
 }  // namespace
 
+std::shared_ptr<AccountApi> make_account_api(Storage& storage, std::vector<std::string> allowed_origins) {
+  // Any hash will do as long as it costs what a real one costs.
+  std::array<std::uint8_t, 32> filler{};
+  randombytes_buf(filler.data(), filler.size());
+  auto dummy = password_hash(base64url_encode(filler)).value_or(std::string{});
+  return std::make_shared<AccountApi>(storage.database(), storage.keys().derive(key_purpose::kTotpSeed),
+                                      std::move(allowed_origins), std::move(dummy), &storage.audit());
+}
+
 std::optional<Response> require_role(const Caller& caller, Role role, const Request& req) {
   if (!caller) return json_error(req, http::status::unauthorized, "not signed in");
   if (caller->role != role) return json_error(req, http::status::forbidden, "not allowed");
@@ -78,8 +88,17 @@ std::optional<std::string_view> cookie_value(std::string_view header, std::strin
 }
 
 AccountApi::AccountApi(Database& db, TotpSeedKey seed_key, std::vector<std::string> allowed_origins,
-                       std::string dummy_hash)
-    : store_(db, std::move(seed_key)), allowed_origins_(std::move(allowed_origins)), dummy_hash_(std::move(dummy_hash)) {}
+                       std::string dummy_hash, AuditTrail* audit)
+    : store_(db, std::move(seed_key)),
+      allowed_origins_(std::move(allowed_origins)),
+      dummy_hash_(std::move(dummy_hash)),
+      audit_(audit) {}
+
+void AccountApi::record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now) {
+  // A failed audit write must not change the answer; the trail's head check
+  // shows entries that are missing.
+  if (audit_) (void)audit_->append(event, actor, subject, now);
+}
 
 bool AccountApi::origin_allowed(const Request& req) const {
   const auto origin = req[http::field::origin];
@@ -151,9 +170,13 @@ Response AccountApi::sign_in(const Request& req, const std::string& remote_addre
       return json_error(req, http::status::internal_server_error, "internal error");
     }
   }
-  // Audit: sign_in / sign_in_failed / locked_out belong here once the audit
-  // trail (gateway/audit_trail.hpp) is merged.
-  if (!decision.accepted) return json_error(req, http::status::unauthorized, kSignInFailed);
+  const auto who = account ? audit_account_ref(account->id) : std::string(kAuditUnknown);
+  if (decision.locked_now) record(AuditEvent::locked_out, kAuditGateway, who, seconds);
+  if (!decision.accepted) {
+    record(AuditEvent::sign_in_failed, who, kAuditNobody, seconds);
+    return json_error(req, http::status::unauthorized, kSignInFailed);
+  }
+  record(AuditEvent::sign_in, who, kAuditNobody, seconds);
 
   if (password_needs_rehash(account->password_hash)) {
     if (auto hash = password_hash(password)) (void)store_.set_password_hash(account->id, *hash);
@@ -183,6 +206,7 @@ Response AccountApi::sign_out(const Request& req, std::int64_t now) {
       return json_error(req, http::status::internal_server_error, "internal error");
     }
   }
+  record(AuditEvent::sign_out, audit_account_ref(caller->account), kAuditNobody, now);
   auto res = json_response(req, http::status::ok, json{{"signed_in", false}});
   res.set(http::field::set_cookie, session_cookie("", true));
   return res;
@@ -225,7 +249,7 @@ Response AccountApi::admin(const Request& req, std::string_view path, std::int64
   if (!*account) return json_error(req, http::status::not_found, "not found");
   const auto done = action == "unlock" ? store_.unlock(id) : store_.disable(id);
   if (!done) return json_error(req, http::status::internal_server_error, "internal error");
-  // Audit: account_changed (actor: the admin, subject: the account) once merged.
+  record(AuditEvent::account_changed, audit_account_ref(caller->account), audit_account_ref(id), now);
   return json_response(req, http::status::ok, json{{"id", id}, {"done", action}});
 }
 

@@ -17,12 +17,14 @@
 // 429 with the same text. Nothing here logs; the HTTP session's one line per
 // request carries method and status only.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gateway/account_store.hpp"
+#include "gateway/audit_trail.hpp"
 #include "gateway/http_headers.hpp"
 #include "gateway/sign_in.hpp"
 
@@ -44,11 +46,21 @@ using Caller = std::optional<SessionView>;
 // The value of the named cookie in a Cookie header, or nullopt.
 [[nodiscard]] std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name);
 
+class Storage;
+class AccountApi;
+
+// The API over the gateway's storage: its database, audit trail and the key
+// file's "totpseed" key, with a fresh dummy hash.
+[[nodiscard]] std::shared_ptr<AccountApi> make_account_api(Storage& storage, std::vector<std::string> allowed_origins);
+
 class AccountApi {
  public:
   // allowed_origins: exact Origin values, as for /signal. dummy_hash: any
   // Argon2id hash (see decide_sign_in); make one with password_hash() at start.
-  AccountApi(Database& db, TotpSeedKey seed_key, std::vector<std::string> allowed_origins, std::string dummy_hash);
+  // audit: where sign-ins, failures, locks, sign-outs and admin changes are
+  // recorded (pseudonymous account refs only); null records nothing.
+  AccountApi(Database& db, TotpSeedKey seed_key, std::vector<std::string> allowed_origins, std::string dummy_hash,
+             AuditTrail* audit = nullptr);
 
   // The answer for a /api/ target, or nullopt for every other target.
   // remote_address: the peer's IP as text (for the per-address throttle).
@@ -65,6 +77,7 @@ class AccountApi {
   [[nodiscard]] Response sign_out(const Request& req, std::int64_t now);
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
   [[nodiscard]] bool origin_allowed(const Request& req) const;
+  void record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now);
   // nullopt when a state-changing request carries the session's CSRF token.
   [[nodiscard]] std::optional<Response> check_csrf(const Request& req, const Caller& caller) const;
 
@@ -72,6 +85,7 @@ class AccountApi {
   SignInThrottle throttle_;
   std::vector<std::string> allowed_origins_;
   std::string dummy_hash_;
+  AuditTrail* audit_;
 };
 
 }  // namespace tessera::gateway

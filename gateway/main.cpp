@@ -5,6 +5,8 @@
 // listen or open its storage, 2 for bad arguments. On the signal, every signaling WebSocket is
 // closed with 1001 (going away) first.
 // `tessera-gateway audit verify ...` is a separate subcommand (audit_command.hpp).
+#include "gateway/account_api.hpp"
+#include "gateway/admin_cli.hpp"
 #include "gateway/audit_command.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   namespace gw = tessera::gateway;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (gw::is_audit_command(args)) return gw::run_audit_command(args, std::cout, std::cerr);
+  if (gw::is_account_command(args)) return gw::run_account_command(args, std::cin, std::cout, std::cerr);
   auto parsed = gw::parse_options(args);
   if (const auto* bad = std::get_if<gw::OptionsError>(&parsed)) {
     std::cerr << "tessera-gateway: " << bad->message << "\n(see tessera-gateway --help)\n";
@@ -96,6 +99,11 @@ int main(int argc, char** argv) {
     hub = std::make_shared<gw::SignalingHub>(
         ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}}, visit_lookup, metrics);
     listener->set_signaling(hub);
+  }
+  if (storage && !options.allowed_origins.empty()) {
+    // Provider and admin sign-in (/api/session, /api/admin/...): needs both
+    // the stored accounts and an Origin allowlist for its CSRF checks.
+    listener->set_accounts(gw::make_account_api(*storage, options.allowed_origins));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen) << ": "

@@ -18,12 +18,6 @@ namespace tessera::gateway::test {
 inline constexpr std::string_view kClinicOrigin = "https://clinic.example";
 inline constexpr std::string_view kGoodPassword = "correct horse battery staple";
 
-inline Database open_database(const std::filesystem::path& file) {
-  auto db = Database::open(file);
-  REQUIRE(db);
-  return std::move(db).value();
-}
-
 inline TotpSeedKey random_seed_key() {
   TotpSeedKey key;
   randombytes_buf(key.data(), key.size());
