@@ -35,7 +35,7 @@ std::optional<http::status> status_for_parse_error(beast::error_code ec) {
 template <class Stream>
 HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
                                  RequestLog log, std::shared_ptr<Metrics> metrics,
-                                 std::shared_ptr<SignalingHub> signaling)
+                                 std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
@@ -43,7 +43,8 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
       site_(std::move(site)),
       log_(std::move(log)),
       metrics_(std::move(metrics)),
-      signaling_(std::move(signaling)) {
+      signaling_(std::move(signaling)),
+      accounts_(std::move(accounts)) {
   metrics_->http_opened();
 }
 
@@ -113,6 +114,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
   if (auto ops = handle_operations_request(req, *metrics_)) return do_write(std::move(*ops));
+  if (auto api = accounts_ ? accounts_->handle(req, remote_address(), std::chrono::system_clock::now()) : std::nullopt) {
+    return do_write(std::move(*api));
+  }
   do_write(handle_request(*site_, req));
 }
 
@@ -136,6 +140,13 @@ void HttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::s
   }
   if (!keep_alive) return do_close();
   do_read();
+}
+
+template <class Stream>
+std::string HttpSession<Stream>::remote_address() const {
+  beast::error_code ec;
+  const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  return ec ? std::string("-") : endpoint.address().to_string();
 }
 
 template <class Stream>

@@ -13,6 +13,9 @@
 // TLS the session first completes the handshake (kTlsHandshakeTimeout), adds
 // Strict-Transport-Security to every response, and ends with a TLS close_notify.
 // Beast's advanced_server_flex has the same shape.
+// With an AccountApi, /api/ targets are its (account_api.hpp), given the
+// peer address and the wall clock.
+#include "gateway/account_api.hpp"
 #include "gateway/address_limiter.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
@@ -45,7 +48,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // closes (or handed on to the WebSocket it becomes).
   HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
-              std::shared_ptr<SignalingHub> signaling = {});
+              std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {});
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -61,6 +64,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void do_write(Response res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
+  [[nodiscard]] std::string remote_address() const;
   void fail(boost::beast::error_code ec, std::string_view what);
 
   Stream stream_;
@@ -70,6 +74,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   RequestLog log_;
   std::shared_ptr<Metrics> metrics_;  // counts this connection while it lives
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
+  std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive until its async_write completes

@@ -6,6 +6,8 @@
 // unusable certificate/key. On the signal, every signaling WebSocket is closed
 // with 1001 (going away) first.
 // `tessera-gateway audit verify ...` is a separate subcommand (audit_command.hpp).
+#include "gateway/account_api.hpp"
+#include "gateway/admin_cli.hpp"
 #include "gateway/audit_command.hpp"
 #include "gateway/config_sources.hpp"
 #include "gateway/listener.hpp"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   namespace gw = tessera::gateway;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (gw::is_audit_command(args)) return gw::run_audit_command(args, std::cout, std::cerr);
+  if (gw::is_account_command(args)) return gw::run_account_command(args, std::cin, std::cout, std::cerr);
   // Settings: the config file, then TESSERA_* variables, then the flags
   // (config_sources.hpp); one parser checks them all.
   std::vector<std::pair<std::string, std::string>> environment;
@@ -147,6 +150,11 @@ int main(int argc, char** argv) {
     hub = std::make_shared<gw::SignalingHub>(
         ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}, std::move(turn)}, visit_lookup, metrics);
     listener->set_signaling(hub);
+  }
+  if (storage && !options.allowed_origins.empty()) {
+    // Provider and admin sign-in (/api/session, /api/admin/...): needs both
+    // the stored accounts and an Origin allowlist for its CSRF checks.
+    listener->set_accounts(gw::make_account_api(*storage, options.allowed_origins));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "

@@ -252,7 +252,7 @@ Options:
                       audit trail (the skeleton still serves and signals).
   --key-file FILE     required with --data: 32 random bytes, created 0600 on
                       first start. Keys the audit trail's MAC chain and its
-                      pseudonyms. Must be outside the directory of --data and
+                      pseudonyms, and seals second-factor seeds. Must be outside the directory of --data and
                       readable by this user only, else the gateway refuses
                       to start. Keep it out of database backups.
   --turn-url LIST     comma-separated TURN/STUN URLs handed to clients
@@ -277,9 +277,10 @@ Every flag can also come from the environment: TESSERA_ and the flag's name
 in capitals with '_' for '-' (TESSERA_LISTEN, TESSERA_ALLOW_ORIGIN). Order
 of precedence: flags, then the environment, then the config file.
 
-Only GET and HEAD (others: 405). Limits: URL 2048 bytes (414), request
-header 8 KiB (431), request body 4 KiB (413); 30 s to receive each request
-and to send each response, else the connection is closed. Keep-alive and
+Served files: GET and HEAD only (others: 405); /api/ as below. Limits: URL
+2048 bytes (414), request header 8 KiB (431), request body 4 KiB (413); 30 s
+to receive each request and to send each response, else the connection is
+closed. Keep-alive and
 pipelining are supported.
 With --data, expired visits are purged every minute and the audit head
 ("audit head COUNT:MAC") is logged on stderr at start, every 100 entries or
@@ -291,6 +292,11 @@ audit verify walks the audit trail's MAC chain and prints "audit OK: HEAD",
 or the first bad entry and why (altered, removed, reordered; truncated or
 rewritten against --expect-head, a head from an earlier log line). Exit 0
 intact, 1 not intact or unreadable, 2 bad arguments.
+
+With --data and --allow-origin, /api/session signs providers and admins in
+(password + TOTP code; see docs/ARCHITECTURE.md "Sign-in"). Accounts are made
+with `tessera-gateway account add ...`; `tessera-gateway account --help`
+lists the account commands.
 )";
 }
 

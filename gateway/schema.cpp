@@ -54,9 +54,39 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 )sql";
 
+// Migration 2: provider and admin accounts, their sign-in sessions and
+// throttle state (gateway/account_store.hpp). Passwords only as Argon2id
+// hashes; second-factor seeds only sealed under the key file; sessions only
+// as a hash of their token, so a copy of this file signs nobody in.
+constexpr std::string_view kAccountsSessions = R"sql(
+CREATE TABLE accounts (
+  id             INTEGER PRIMARY KEY,
+  login          TEXT NOT NULL UNIQUE,
+  role           TEXT NOT NULL CHECK (role IN ('provider', 'admin')),
+  password_hash  TEXT NOT NULL,                        -- crypto_pwhash_str (Argon2id)
+  totp_sealed    BLOB NOT NULL,                        -- nonce || XChaCha20-Poly1305(seed), AD = id
+  totp_last_step INTEGER NOT NULL DEFAULT 0,           -- replay guard: last step signed in with
+  failures       INTEGER NOT NULL DEFAULT 0,           -- failed sign-ins since the last success or lock
+  lockouts       INTEGER NOT NULL DEFAULT 0,           -- locks since the last success (doubles the lock)
+  locked_until   INTEGER NOT NULL DEFAULT 0,           -- wall-clock seconds
+  disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created        INTEGER NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),  -- BLAKE2b of the cookie's token
+  account    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  csrf       TEXT NOT NULL,
+  created    INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_account ON sessions (account);
+)sql";
+
 // Append new migrations at the end; never edit or reorder shipped ones.
 constexpr std::array kMigrations{
     Migration{"1 (visits, kiosks, audit)", kVisitsKiosksAudit},
+    Migration{"2 (accounts, sessions)", kAccountsSessions},
 };
 
 }  // namespace

@@ -11,7 +11,7 @@ APT_PACKAGES=(
   # build
   cmake ninja-build g++ clang-14 make pkg-config dpkg-dev autoconf automake libtool
   # native libraries (the gateway, shared/ natively, tests)
-  libboost1.81-dev libssl-dev nlohmann-json3-dev catch2 libsodium-dev libsqlite3-dev
+  libboost1.81-dev libssl-dev nlohmann-json3-dev catch2 libsodium-dev libsqlite3-dev libqrencode-dev
   # the development certificate tools/run.sh makes
   openssl
   # fuzzing and sanitizers

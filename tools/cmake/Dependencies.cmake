@@ -9,6 +9,7 @@
 #   tessera::catch2   Catch2 v2      (tests)
 #   tessera::beast    Boost.Beast/Asio + OpenSSL (native only)
 #   tessera::sqlite   SQLite         (native only)
+#   tessera::qrencode libqrencode    (native only: the account command's QR code)
 #   tessera::imgui    Dear ImGui 1.86 + GLFW/WebGL2 backends (wasm only)
 
 set(TESSERA_THIRD_PARTY_DIR "${PROJECT_SOURCE_DIR}/build/third_party" CACHE PATH
@@ -57,6 +58,9 @@ if(NOT EMSCRIPTEN)
 
   find_package(SQLite3 REQUIRED)
   add_library(tessera::sqlite ALIAS SQLite::SQLite3)
+
+  pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode>=4.1)
+  add_library(tessera::qrencode ALIAS PkgConfig::QRENCODE)
   return()
 endif()
 

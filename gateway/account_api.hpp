@@ -1,0 +1,91 @@
+#pragma once
+// The sign-in HTTP API, as plain functions of the request (no sockets):
+//   POST   /api/session  {"login","password","code"} -> 200 {"role","csrf"} and
+//                        Set-Cookie: __Host-tessera-session=TOKEN; HttpOnly;
+//                        Secure; SameSite=Strict; Path=/  (a fresh token each
+//                        time, and any session the request carried is ended:
+//                        a cookie planted before sign-in never becomes one)
+//   GET    /api/session  -> 200 {"login","role","csrf"} or 401
+//   DELETE /api/session  -> 200, the session ended server-side, cookie cleared
+//   GET    /api/admin/accounts               -> [{"id","login","role","locked","disabled"}]
+//   POST   /api/admin/accounts/ID/unlock     -> 200
+//   POST   /api/admin/accounts/ID/disable    -> 200 (also ends its sessions)
+// Every state-changing request (POST, PUT, PATCH, DELETE) needs an Origin on
+// the allowlist; all but the sign-in itself also need X-CSRF-Token equal to
+// the session's. Answers are JSON with Cache-Control: no-store. Every sign-in
+// failure is 401 {"error":"sign-in failed"}; an address over its rate gets
+// 429 with the same text. Nothing here logs; the HTTP session's one line per
+// request carries method and status only.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/account_store.hpp"
+#include "gateway/audit_trail.hpp"
+#include "gateway/http_headers.hpp"
+#include "gateway/sign_in.hpp"
+
+namespace tessera::gateway {
+
+inline constexpr std::string_view kSessionCookie = "__Host-tessera-session";
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+inline constexpr std::string_view kApiPrefix = "/api/";
+
+using WallClock = std::chrono::system_clock::time_point;
+
+// The signed-in caller, if any.
+using Caller = std::optional<SessionView>;
+
+// nullopt when caller holds `role`; otherwise the answer to send: 401 when
+// nobody is signed in, 403 for another role. Admins hold no provider rights.
+[[nodiscard]] std::optional<Response> require_role(const Caller& caller, Role role, const Request& req);
+
+// The value of the named cookie in a Cookie header, or nullopt.
+[[nodiscard]] std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name);
+
+class Storage;
+class AccountApi;
+
+// The API over the gateway's storage: its database, audit trail and the key
+// file's "totpseed" key, with a fresh dummy hash.
+[[nodiscard]] std::shared_ptr<AccountApi> make_account_api(Storage& storage, std::vector<std::string> allowed_origins);
+
+class AccountApi {
+ public:
+  // allowed_origins: exact Origin values, as for /signal. dummy_hash: any
+  // Argon2id hash (see decide_sign_in); make one with password_hash() at start.
+  // audit: where sign-ins, failures, locks, sign-outs and admin changes are
+  // recorded (pseudonymous account refs only); null records nothing.
+  AccountApi(Database& db, TotpSeedKey seed_key, std::vector<std::string> allowed_origins, std::string dummy_hash,
+             AuditTrail* audit = nullptr);
+
+  // The answer for a /api/ target, or nullopt for every other target.
+  // remote_address: the peer's IP as text (for the per-address throttle).
+  [[nodiscard]] std::optional<Response> handle(const Request& req, const std::string& remote_address, WallClock now);
+
+  // The caller the request's cookie names (touching its last-seen time).
+  [[nodiscard]] Caller authenticate(const Request& req, std::int64_t now);
+
+  [[nodiscard]] AccountStore& store() { return store_; }
+
+ private:
+  [[nodiscard]] Response sign_in(const Request& req, const std::string& remote_address, WallClock now);
+  [[nodiscard]] Response who_am_i(const Request& req, std::int64_t now);
+  [[nodiscard]] Response sign_out(const Request& req, std::int64_t now);
+  [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
+  [[nodiscard]] bool origin_allowed(const Request& req) const;
+  void record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now);
+  // nullopt when a state-changing request carries the session's CSRF token.
+  [[nodiscard]] std::optional<Response> check_csrf(const Request& req, const Caller& caller) const;
+
+  AccountStore store_;
+  SignInThrottle throttle_;
+  std::vector<std::string> allowed_origins_;
+  std::string dummy_hash_;
+  AuditTrail* audit_;
+};
+
+}  // namespace tessera::gateway
