@@ -161,7 +161,7 @@ TEST_CASE("server_answers_pipelined_requests_in_order_on_one_connection", "[gate
   RawClient client(server.endpoint());
 
   client.send(get_request("/app.js") + get_request("/missing.js") +
-              "HEAD /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n" + get_request("/v/abc"));
+              "HEAD /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n" + get_request("/v/AAAAAAAAAAAAAAAAAAAAAA"));
   CHECK(client.read_response().result() == http::status::ok);
   CHECK(client.read_response().result() == http::status::not_found);
   const auto head = client.read_response(/*to_head=*/true);
@@ -267,7 +267,7 @@ TEST_CASE("server_log_has_method_status_and_size_but_never_the_target", "[gatewa
     RawClient client(server.endpoint());
     // The last request closes the connection: reading to its end means the
     // server has finished, and logged, all three.
-    client.send(get_request("/v/SECRETVISITID") + get_request("/index.html?token=SECRETTOKEN") +
+    client.send(get_request("/v/SECRETVISITIDSECRETAAA") + get_request("/index.html?token=SECRETTOKEN") +
                 get_request("/SECRETNAME.js", "Connection: close\r\nCookie: SECRETCOOKIE\r\n"));
     beast::error_code ec;
     client.read_to_end(ec);

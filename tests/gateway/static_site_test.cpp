@@ -113,7 +113,7 @@ TEST_CASE("visit_and_share_links_serve_index_html_only_for_ids_of_the_protocol_s
 TEST_CASE("hashed_assets_are_immutable_and_everything_else_revalidates", "[gateway][static_site]") {
   CHECK(is_hashed_asset_name("tessera.3f9a1c2b7d4e5f60.wasm"));
   CHECK(is_hashed_asset_name("tessera-ui.0123456789abcdef.ttf"));
-  CHECK(is_hashed_asset_name(".0123456789abcdef.js"));
+  CHECK_FALSE(is_hashed_asset_name(".0123456789abcdef.js"));  // a name needs a stem
   CHECK_FALSE(is_hashed_asset_name("index.html"));
   CHECK_FALSE(is_hashed_asset_name("tessera.wasm"));
   CHECK_FALSE(is_hashed_asset_name("tessera.3F9A1C2B7D4E5F60.wasm"));  // build writes lowercase
