@@ -13,18 +13,28 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 // No inline script and no eval: 'wasm-unsafe-eval' only lets the page compile
 // WebAssembly. Media and images may come from blob: (camera preview, received
-// files); everything else is same-origin, and nothing may frame the page.
+// files), fonts and images from data:; everything else is same-origin, and
+// nothing may frame the page.
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self' blob:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+// A visit needs the camera and microphone of this origin and nothing else.
 inline constexpr std::string_view kPermissionsPolicy =
-    "camera=(self), microphone=(self), display-capture=(), geolocation=()";
+    "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=()";
 
-// CSP, nosniff, Referrer-Policy (a visit link must never leak through a
-// Referer), COOP and Permissions-Policy.
+// On every response, errors included: CSP, nosniff, Referrer-Policy (a visit
+// link must never leak through a Referer), COOP, CORP, X-Frame-Options (for
+// browsers without frame-ancestors) and Permissions-Policy. HSTS is added by
+// the TLS layer, which alone knows the connection is secure.
 void set_security_headers(Response& res);
+
+// Whether an Accept-Encoding value lets us send gzip (RFC 9110 §12.5.3):
+// "gzip" or "x-gzip" with q > 0, or "*" with q > 0 when gzip is not named.
+// q=0 means "not acceptable"; a malformed q-value counts as 0, so a confusing
+// header gets the identity body, which every client can read.
+[[nodiscard]] bool accepts_gzip(std::string_view accept_encoding);
 
 // A short fixed text for the status ("Not Found\n"): it never echoes anything
 // from the request, so no request data can be reflected into a page.

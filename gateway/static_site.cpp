@@ -2,6 +2,7 @@
 #include "gateway/static_site.hpp"
 
 #include "gateway/path_guard.hpp"
+#include "shared/visit_link.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,12 +16,10 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::size_t kMaxVisitIdLength = 64;
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kRevalidate = "no-cache";
 
-bool is_base64url_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
-}
+bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 std::optional<std::string> read_whole_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -73,13 +72,25 @@ std::optional<std::string_view> content_type_for(std::string_view file_name) {
   return std::nullopt;
 }
 
-bool is_visit_path(std::string_view target) {
+bool is_hashed_asset_name(std::string_view file_name) {
+  const auto ext_dot = file_name.rfind('.');
+  if (ext_dot == std::string_view::npos || ext_dot < kAssetHashChars + 2) return false;
+  const auto hash_dot = ext_dot - kAssetHashChars - 1;
+  if (file_name[hash_dot] != '.') return false;
+  const std::string_view hash = file_name.substr(hash_dot + 1, kAssetHashChars);
+  return std::all_of(hash.begin(), hash.end(), is_lower_hex);
+}
+
+std::string_view cache_control_for(std::string_view file_name) {
+  return is_hashed_asset_name(file_name) ? kImmutable : kRevalidate;
+}
+
+bool is_client_page_path(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
-  constexpr std::string_view prefix = "/v/";
-  if (!path.starts_with(prefix)) return false;
-  const std::string_view id = path.substr(prefix.size());
-  return !id.empty() && id.size() <= kMaxVisitIdLength &&
-         std::all_of(id.begin(), id.end(), is_base64url_char);
+  for (const std::string_view prefix : {"/v/", "/s/"}) {
+    if (path.starts_with(prefix)) return visit_id_parse(path.substr(prefix.size())).ok();
+  }
+  return false;
 }
 
 Response handle_request(const StaticSite& site, const Request& req) {
@@ -97,7 +108,7 @@ Response handle_request(const StaticSite& site, const Request& req) {
   // the visit id is read by the page itself (the secret is in the fragment,
   // which never reaches us).
   std::vector<std::string> segments;
-  if (is_visit_path(target)) {
+  if (is_client_page_path(target)) {
     segments = {"index.html"};
   } else if (auto split = split_request_path(target)) {
     segments = split->empty() ? std::vector<std::string>{"index.html"} : std::move(*split);
@@ -109,15 +120,23 @@ Response handle_request(const StaticSite& site, const Request& req) {
   if (!type) return error(http::status::not_found, req);
   const auto file = resolve_inside(site.root(), segments);
   if (!file) return error(http::status::not_found, req);
-  auto body = read_whole_file(*file);
+  // The build's .gz beside the file, sent as is; it must pass the same guard.
+  std::optional<fs::path> gzipped;
+  if (accepts_gzip(req[http::field::accept_encoding])) {
+    std::vector<std::string> gz_segments = segments;
+    gz_segments.back() += ".gz";
+    gzipped = resolve_inside(site.root(), gz_segments);
+  }
+  auto body = read_whole_file(gzipped ? *gzipped : *file);
   if (!body) return error(http::status::not_found, req);
 
   Response res{http::status::ok, req.version()};
   set_security_headers(res);
   res.set(http::field::content_type, *type);
-  // Names are not content-hashed yet, so every file must be revalidated or a
-  // rebuilt client would mix old and new assets (hashing: issue 9).
-  res.set(http::field::cache_control, "no-cache");
+  res.set(http::field::cache_control, cache_control_for(segments.back()));
+  // Every file may come in two encodings, so caches must key on the header.
+  res.set(http::field::vary, "Accept-Encoding");
+  if (gzipped) res.set(http::field::content_encoding, "gzip");
   res.keep_alive(req.keep_alive());
   // Whole-file reads keep the response a plain value for tests; the client is
   // a few hundred KB. Large or streamed files would move to file_body.

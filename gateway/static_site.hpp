@@ -3,10 +3,13 @@
 // sockets. Everything the gateway serves in the walking skeleton is decided
 // here, so it is unit-tested without a network.
 //
-// Supported: GET and HEAD; "/" and "/v/<visit-id>" (1..64 base64url
-// characters) serve index.html; other files by exact name with an allowlisted
-// type. Not supported yet (issue 9): hashed immutable assets, gzip, ranges,
-// conditional requests, TLS.
+// Supported: GET and HEAD; "/", "/v/<visit-id>" and "/s/<share-id>" serve
+// index.html; other files by exact name with an allowlisted type. The build
+// (tools/package_web.py) names every asset by its content hash, so those are
+// cached for a year as immutable while index.html is revalidated each time;
+// "<file>.gz" made at build time is sent as is when the client accepts gzip
+// (the server never compresses or decompresses). Not supported: ranges,
+// conditional requests.
 #include "gateway/http_headers.hpp"
 
 #include <filesystem>
@@ -37,8 +40,22 @@ class StaticSite {
 // the client uses (such files are 404, whatever they contain).
 [[nodiscard]] std::optional<std::string_view> content_type_for(std::string_view file_name);
 
-// True for "/v/<id>" with id of 1..64 base64url characters (query ignored).
-[[nodiscard]] bool is_visit_path(std::string_view target);
+// Hex digits of SHA-256 in a hashed asset name, "tessera.<16 hex>.wasm"; the
+// same constant as HASH_HEX_CHARS in tools/package_web.py.
+inline constexpr std::size_t kAssetHashChars = 16;
+
+// True for "<stem>.<kAssetHashChars lowercase hex>.<ext>": a name that changes
+// whenever the content does, so a year of immutable caching is safe.
+[[nodiscard]] bool is_hashed_asset_name(std::string_view file_name);
+
+// The Cache-Control for a file: immutable for hashed assets, no-cache
+// (revalidate every time) for index.html and anything else.
+[[nodiscard]] std::string_view cache_control_for(std::string_view file_name);
+
+// True for "/v/<visit-id>" and "/s/<share-id>" (query ignored) when the id has
+// exactly the shape of docs/PROTOCOL.md §5: base64url, no padding, of 16 bytes
+// (22 characters, canonical). Share ids have the same shape as visit ids.
+[[nodiscard]] bool is_client_page_path(std::string_view target);
 
 [[nodiscard]] Response handle_request(const StaticSite& site, const Request& req);
 

@@ -1,10 +1,22 @@
 // Loads the Tessera client: checks what the browser can do, downloads the
 // WebAssembly module with a progress bar, then hands over to the module.
 // No framework, no inline script (the CSP forbids it).
+//
+// Every file is fetched with Subresource Integrity: index.html gives this
+// script's tag the content-hashed names and SRI strings as data- attributes
+// (written by tools/package_web.py), and the browser refuses any byte that
+// differs. The module is instantiated only from the verified bytes (wasmBinary).
 'use strict';
 
 (function () {
   const $ = (id) => document.getElementById(id);
+  // Read now: document.currentScript is null once this first run is over.
+  const tag = document.currentScript;
+  const asset = (name) => ({
+    url: tag.dataset[name],
+    integrity: tag.dataset[name + 'Integrity'],
+    size: Number(tag.dataset[name + 'Size']) || 0,
+  });
 
   const MESSAGES = {
     wasm: 'This browser cannot run WebAssembly, which Tessera needs. Please update it, ' +
@@ -39,10 +51,23 @@
     $('loading-bar').textContent = percent + '%';
   }
 
-  async function fetchWithProgress(url, onProgress) {
-    const response = await fetch(url);
+  // Until the response arrives the bar is indeterminate (a browser may hold an
+  // SRI-checked response back until it has verified the whole body).
+  function setWaiting() {
+    $('loading-bar').removeAttribute('value');
+  }
+
+  function requireIntegrity(a) {
+    if (!a.url || !a.integrity) throw new Error('index.html lacks a hashed name or integrity');
+    return a;
+  }
+
+  // The total is the uncompressed size from index.html: with gzip on the wire
+  // Content-Length counts compressed bytes, the reader yields decompressed ones.
+  async function fetchWithProgress(wasm, onProgress) {
+    const response = await fetch(wasm.url, { integrity: wasm.integrity });
     if (!response.ok) throw new Error('HTTP ' + response.status);
-    const total = Number(response.headers.get('Content-Length')) || 0;
+    const total = wasm.size;
     if (!response.body || !total) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -63,12 +88,18 @@
     return bytes;
   }
 
-  function loadScript(src) {
+  async function fetchFont(font) {
+    const response = await fetch(font.url, { integrity: font.integrity });
+    return response.ok ? response.arrayBuffer() : null;
+  }
+
+  function loadScript({ url, integrity }) {
     return new Promise((resolve, reject) => {
       const script = document.createElement('script');
-      script.src = src;
+      script.integrity = integrity;
+      script.src = url;
       script.onload = resolve;
-      script.onerror = () => reject(new Error('script ' + src));
+      script.onerror = () => reject(new Error('script ' + url));
       document.head.appendChild(script);
     });
   }
@@ -79,10 +110,11 @@
     document.documentElement.dataset.state = 'loading';
     let wasm, font;
     try {
+      setWaiting();
       [wasm, font] = await Promise.all([
-        fetchWithProgress('/tessera.wasm', setProgress),
-        fetch('/fonts/tessera-ui.ttf').then((r) => (r.ok ? r.arrayBuffer() : null)),
-        loadScript('/tessera.js'),
+        fetchWithProgress(requireIntegrity(asset('wasm')), setProgress),
+        fetchFont(requireIntegrity(asset('font'))),
+        loadScript(requireIntegrity(asset('module'))),
       ]);
     } catch (e) {
       return showFailure(MESSAGES.network);

@@ -17,8 +17,12 @@ export async function startGateway({ webRoot, extraArgs = [] }) {
   const child = spawn(binary, ['--listen', '127.0.0.1:0', '--web-root', webRoot, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Everything the gateway printed: stdout (where it listens) and stderr (the
+  // request log). Tests assert what it must never contain.
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => { stdout += d; });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
@@ -29,6 +33,7 @@ export async function startGateway({ webRoot, extraArgs = [] }) {
   });
   return {
     url,
+    output: () => stdout + stderr,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

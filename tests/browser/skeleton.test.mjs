@@ -69,10 +69,76 @@ test('the first screen is titled Tessera and a button press changes the screen',
   await page.close();
 });
 
-test('a visit link path serves the same client', async () => {
+test('a visit link loads the client and its fragment never reaches the gateway', async () => {
   const page = await context.newPage();
-  await page.goto(`${gateway.url}/v/AAAAAAAAAAAAAAAAAAAAAA#fragment-stays-in-the-browser`);
+  const problems = collectPageProblems(page);
+  const fragment = 'fragment-stays-in-the-browser';
+  const sent = [];
+  page.on('request', (request) => sent.push({ url: request.url(), headers: request.headers() }));
+  const response = await page.goto(`${gateway.url}/v/AAAAAAAAAAAAAAAAAAAAAA#${fragment}`);
+  assert.equal(response.status(), 200);
   await page.getByRole('heading', { name: 'Tessera', level: 1 }).waitFor({ timeout: 30000 });
+  assert.ok(sent.length >= 5, `the page and its assets were requested (${sent.length})`);
+  for (const { url, headers } of sent) {
+    assert.ok(!new URL(url).hash, `no fragment in a request URL: ${url}`);
+    assert.ok(!JSON.stringify(headers).includes(fragment), `no fragment in the headers to ${url}`);
+    assert.ok(!headers.referer, 'no Referer: the link must not leak');
+  }
+  await page.close();
+  const log = gateway.output();
+  assert.match(log, /http GET 200 \d+/, 'the request log has the status line');
+  assert.ok(!log.includes(fragment), 'nothing the gateway printed contains the fragment');
+  assert.ok(!log.includes('AAAAAAAAAAAAAAAAAAAAAA'), 'nor the visit id (targets are never logged)');
+  assert.deepEqual(problems, [], 'no console errors, CSP or integrity violations');
+});
+
+test('a malformed visit link is 404, not the client', async () => {
+  const page = await context.newPage();
+  const response = await page.goto(`${gateway.url}/v/not-a-visit-id`);
+  assert.equal(response.status(), 404);
+  await page.close();
+});
+
+test('every asset is hashed, integrity-checked, cached immutable and sent gzip', async () => {
+  const page = await context.newPage();
+  const assets = [];
+  page.on('response', async (res) => {
+    const url = new URL(res.url());
+    if (url.origin === gateway.url && url.pathname !== '/') assets.push({ url: res.url(), headers: await res.allHeaders() });
+  });
+  const main = await page.goto(`${gateway.url}/`);
+  await page.getByRole('heading', { name: 'Tessera', level: 1 }).waitFor({ timeout: 30000 });
+  assert.equal((await main.allHeaders())['cache-control'], 'no-cache');
+  const tags = await page.evaluate(() => [...document.querySelectorAll('script[src], link[href^="/"]')]
+    .map((e) => ({ url: e.src || e.href, integrity: e.integrity })));
+  for (const tag of tags) assert.match(tag.integrity, /^sha384-[A-Za-z0-9+/]{64}$/, tag.url);
+  const paths = assets.map((a) => new URL(a.url).pathname);
+  for (const kind of [/^\/tessera\.[0-9a-f]{16}\.wasm$/, /^\/tessera\.[0-9a-f]{16}\.js$/,
+    /^\/loader\.[0-9a-f]{16}\.js$/, /^\/style\.[0-9a-f]{16}\.css$/,
+    /^\/fonts\/tessera-ui\.[0-9a-f]{16}\.ttf$/]) {
+    assert.ok(paths.some((p) => kind.test(p)), `${kind} was loaded (got ${paths.join(' ')})`);
+  }
+  for (const { url, headers } of assets) {
+    assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable', url);
+    assert.equal(headers['content-encoding'], 'gzip', url);
+    assert.equal(headers.vary, 'Accept-Encoding', url);
+  }
+  await page.close();
+});
+
+test('a tampered module is refused by the browser and the page says so', async () => {
+  const page = await context.newPage();
+  await page.route(/\/tessera\.[0-9a-f]{16}\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length >> 1] ^= 1;
+    await route.fulfill({ status: 200, contentType: 'application/wasm', body });
+  });
+  await page.goto(`${gateway.url}/`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 30000 });
+  assert.match(await alert.innerText(), /could not finish loading/);
+  assert.equal(await page.locator('html').getAttribute('data-state'), 'failed');
   await page.close();
 });
 

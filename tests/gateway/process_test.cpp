@@ -111,7 +111,7 @@ TEST_CASE("gateway_process_prints_its_bound_port_serves_and_stops_on_sigterm",
   net::io_context ioc;
   net::ip::tcp::socket socket(ioc);
   socket.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  http::request<http::empty_body> req{http::verb::get, "/v/abc", 11};
+  http::request<http::empty_body> req{http::verb::get, "/v/AAAAAAAAAAAAAAAAAAAAAA", 11};
   req.set(http::field::host, "localhost");
   http::write(socket, req);
   boost::beast::flat_buffer buffer;

@@ -17,6 +17,8 @@
 #include <vector>
 
 using namespace tessera::gateway;
+using tessera::gateway::test::kHashedWasm;
+using tessera::gateway::test::kHashedWasmGz;
 using tessera::gateway::test::kIndexHtml;
 using tessera::gateway::test::kSecretMarker;
 using tessera::gateway::test::TempWebRoot;
@@ -129,13 +131,37 @@ TEST_CASE("server_serves_index_and_wasm_on_a_free_port", "[gateway][server]") {
   CHECK(res.keep_alive());
 }
 
+TEST_CASE("server_sends_the_gzip_file_with_cache_and_security_headers_over_the_socket",
+          "[gateway][server]") {
+  TempWebRoot temp;
+  TestServer server(temp.web());
+  RawClient client(server.endpoint());
+
+  client.send(get_request(kHashedWasm, "Accept-Encoding: gzip, br\r\n"));
+  auto res = client.read_response();
+  CHECK(res.result() == http::status::ok);
+  CHECK(res.body() == kHashedWasmGz);  // the stored bytes, not re-encoded
+  CHECK(res[http::field::content_encoding] == "gzip");
+  CHECK(res[http::field::content_type] == "application/wasm");
+  CHECK(res[http::field::vary] == "Accept-Encoding");
+  CHECK(res[http::field::cache_control] == "public, max-age=31536000, immutable");
+  CHECK(res["X-Frame-Options"] == "DENY");
+  CHECK(res["Cross-Origin-Resource-Policy"] == "same-origin");
+
+  client.send(get_request(kHashedWasm, "Accept-Encoding: gzip;q=0\r\n"));
+  res = client.read_response();
+  CHECK(res.body() == std::string_view("\0asm\1\0\0\0", 8));
+  CHECK(res.count(http::field::content_encoding) == 0);
+  CHECK(res[http::field::vary] == "Accept-Encoding");
+}
+
 TEST_CASE("server_answers_pipelined_requests_in_order_on_one_connection", "[gateway][server]") {
   TempWebRoot temp;
   TestServer server(temp.web());
   RawClient client(server.endpoint());
 
   client.send(get_request("/app.js") + get_request("/missing.js") +
-              "HEAD /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n" + get_request("/v/abc"));
+              "HEAD /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n" + get_request("/v/AAAAAAAAAAAAAAAAAAAAAA"));
   CHECK(client.read_response().result() == http::status::ok);
   CHECK(client.read_response().result() == http::status::not_found);
   const auto head = client.read_response(/*to_head=*/true);
@@ -241,7 +267,7 @@ TEST_CASE("server_log_has_method_status_and_size_but_never_the_target", "[gatewa
     RawClient client(server.endpoint());
     // The last request closes the connection: reading to its end means the
     // server has finished, and logged, all three.
-    client.send(get_request("/v/SECRETVISITID") + get_request("/index.html?token=SECRETTOKEN") +
+    client.send(get_request("/v/SECRETVISITIDSECRETAAA") + get_request("/index.html?token=SECRETTOKEN") +
                 get_request("/SECRETNAME.js", "Connection: close\r\nCookie: SECRETCOOKIE\r\n"));
     beast::error_code ec;
     client.read_to_end(ec);

@@ -10,6 +10,9 @@
 #include <vector>
 
 using namespace tessera::gateway;
+using tessera::gateway::test::kHashedWasm;
+using tessera::gateway::test::kHashedWasmGz;
+using tessera::gateway::test::kIndexGz;
 using tessera::gateway::test::kIndexHtml;
 using tessera::gateway::test::kSecretMarker;
 using tessera::gateway::test::TempWebRoot;
@@ -24,10 +27,17 @@ StaticSite open_site(const TempWebRoot& temp) {
   return *site;
 }
 
-Response get(const StaticSite& site, std::string_view target, http::verb verb = http::verb::get) {
+Response get(const StaticSite& site, std::string_view target, http::verb verb = http::verb::get,
+             std::string_view accept_encoding = "") {
   Request req{verb, target, 11};
   req.set(http::field::host, "localhost");
+  if (!accept_encoding.empty()) req.set(http::field::accept_encoding, accept_encoding);
   return handle_request(site, req);
+}
+
+Response get_gzip(const StaticSite& site, std::string_view target,
+                  http::verb verb = http::verb::get) {
+  return get(site, target, verb, "gzip, deflate, br");
 }
 
 std::string header(const Response& res, std::string_view name) {
@@ -43,7 +53,10 @@ void check_security_headers(const Response& res) {
   CHECK(header(res, "X-Content-Type-Options") == "nosniff");
   CHECK(header(res, "Referrer-Policy") == "no-referrer");
   CHECK(header(res, "Cross-Origin-Opener-Policy") == "same-origin");
+  CHECK(header(res, "Cross-Origin-Resource-Policy") == "same-origin");
+  CHECK(header(res, "X-Frame-Options") == "DENY");
   CHECK(header(res, "Permissions-Policy") == kPermissionsPolicy);
+  CHECK(header(res, "Strict-Transport-Security").empty());  // the TLS layer's job
 }
 
 void check_not_found(const Response& res) {
@@ -70,22 +83,104 @@ TEST_CASE("root_and_index_html_serve_the_page_uncached", "[gateway][static_site]
   }
 }
 
-TEST_CASE("visit_links_serve_index_html_only_for_base64url_ids", "[gateway][static_site]") {
+TEST_CASE("visit_and_share_links_serve_index_html_only_for_ids_of_the_protocol_shape",
+          "[gateway][static_site]") {
   TempWebRoot temp;
   const auto site = open_site(temp);
-  const std::string id64(64, 'A');
-  for (const std::string& target : std::vector<std::string>{"/v/abc", "/v/a", "/v/Zm9v-_09", "/v/" + id64,
-                                   "/v/abc?x=1"}) {
+  // base64url of 16 bytes: 22 characters, the last one canonical (4 zero bits).
+  const std::string zero(22, 'A');
+  const std::string id = "Zm9v-_09Zm9v-_09Zm9vAQ";
+  for (const std::string& target : {"/v/" + zero, "/v/" + id, "/s/" + id, "/v/" + id + "?x=1"}) {
     INFO("target: " << target);
     const auto res = get(site, target);
     CHECK(res.result() == http::status::ok);
     CHECK(res.body() == kIndexHtml);
+    CHECK(header(res, "Cache-Control") == "no-cache");
+    check_security_headers(res);
   }
-  for (const std::string& target : std::vector<std::string>{"/v/", "/v", "/v/" + id64 + "A", "/v/a=b", "/v/a.b",
-                                   "/v/abc/def", "/v/%41", "/v/../index.html", "/v/a+b"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/v/", "/v", "/s/", "/v/abc", "/v/" + zero.substr(1), "/v/" + zero + "A",
+           "/v/" + zero.substr(1) + "B",   // 4 low bits set: not canonical
+           "/v/" + zero.substr(2) + "==",  // padding is not the protocol's
+           "/v/" + zero.substr(1) + ".", "/v/" + zero.substr(1) + "+", "/v/" + zero + "/x",
+           "/v/%41" + zero.substr(1), "/v/../index.html", "/x/" + zero, "/V/" + zero}) {
     INFO("target: " << target);
+    CHECK_FALSE(is_client_page_path(target));
     check_not_found(get(site, target));
   }
+}
+
+TEST_CASE("hashed_assets_are_immutable_and_everything_else_revalidates", "[gateway][static_site]") {
+  CHECK(is_hashed_asset_name("tessera.3f9a1c2b7d4e5f60.wasm"));
+  CHECK(is_hashed_asset_name("tessera-ui.0123456789abcdef.ttf"));
+  CHECK_FALSE(is_hashed_asset_name(".0123456789abcdef.js"));  // a name needs a stem
+  CHECK_FALSE(is_hashed_asset_name("index.html"));
+  CHECK_FALSE(is_hashed_asset_name("tessera.wasm"));
+  CHECK_FALSE(is_hashed_asset_name("tessera.3F9A1C2B7D4E5F60.wasm"));  // build writes lowercase
+  CHECK_FALSE(is_hashed_asset_name("tessera.3f9a1c2b7d4e5f6.wasm"));   // 15 digits
+  CHECK_FALSE(is_hashed_asset_name("tessera.3f9a1c2b7d4e5f600.wasm"));  // 17 digits
+  CHECK_FALSE(is_hashed_asset_name("tessera-3f9a1c2b7d4e5f60.wasm"));
+  CHECK_FALSE(is_hashed_asset_name("tessera.3f9a1c2b7d4e5g60.wasm"));
+
+  TempWebRoot temp;
+  const auto site = open_site(temp);
+  const auto hashed = get(site, kHashedWasm);
+  CHECK(hashed.result() == http::status::ok);
+  CHECK(header(hashed, "Cache-Control") == "public, max-age=31536000, immutable");
+  CHECK(header(hashed, "Content-Type") == "application/wasm");
+  for (const char* target : {"/", "/index.html", "/app.wasm", "/app.js", "/style.css"}) {
+    INFO("target: " << target);
+    CHECK(header(get(site, target), "Cache-Control") == "no-cache");
+  }
+  CHECK(header(get(site, "/missing.0123456789abcdef.js"), "Cache-Control") == "no-store");
+}
+
+TEST_CASE("the_build_gzip_file_is_sent_as_is_when_the_client_accepts_gzip",
+          "[gateway][static_site]") {
+  TempWebRoot temp;
+  const auto site = open_site(temp);
+  const auto page = get_gzip(site, "/");
+  CHECK(page.body() == kIndexGz);
+  CHECK(header(page, "Content-Encoding") == "gzip");
+  CHECK(header(page, "Content-Type") == "text/html; charset=utf-8");
+  CHECK(header(page, "Vary") == "Accept-Encoding");
+  CHECK(header(page, "Cache-Control") == "no-cache");
+  check_security_headers(page);
+
+  const auto wasm = get_gzip(site, kHashedWasm);
+  CHECK(wasm.body() == kHashedWasmGz);
+  CHECK(header(wasm, "Content-Encoding") == "gzip");
+  CHECK(header(wasm, "Content-Type") == "application/wasm");
+  CHECK(header(wasm, "Cache-Control") == "public, max-age=31536000, immutable");
+
+  const auto head = get_gzip(site, kHashedWasm, http::verb::head);
+  CHECK(head.body().empty());
+  CHECK(header(head, "Content-Length") == std::to_string(kHashedWasmGz.size()));
+  CHECK(header(head, "Content-Encoding") == "gzip");
+}
+
+TEST_CASE("without_gzip_or_without_a_gz_file_the_identity_body_is_sent", "[gateway][static_site]") {
+  TempWebRoot temp;
+  const auto site = open_site(temp);
+  for (const char* accept : {"", "gzip;q=0", "identity", "br, deflate", "*;q=0", "gzip;q=x"}) {
+    INFO("Accept-Encoding: " << accept);
+    const auto res = get(site, "/", http::verb::get, accept);
+    CHECK(res.body() == kIndexHtml);
+    CHECK(header(res, "Content-Encoding").empty());
+    CHECK(header(res, "Vary") == "Accept-Encoding");
+  }
+  // No .gz beside it: the plain file, even though gzip is welcome.
+  const auto js = get_gzip(site, "/app.js");
+  CHECK(js.body() == "console.log('tessera');\n");
+  CHECK(header(js, "Content-Encoding").empty());
+  // A .gz symlink that leaves the root is ignored, never followed.
+  const auto css = get_gzip(site, "/style.css");
+  CHECK(css.body() == "body{}\n");
+  CHECK(header(css, "Content-Encoding").empty());
+  CHECK_THAT(css.body(), !Catch::Contains(std::string(kSecretMarker)));
+  // .gz files are not addressable themselves.
+  check_not_found(get(site, "/index.html.gz"));
+  check_not_found(get_gzip(site, "/app.0123456789abcdef.wasm.gz"));
 }
 
 TEST_CASE("files_are_served_with_their_content_type", "[gateway][static_site]") {

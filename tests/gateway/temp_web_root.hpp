@@ -3,6 +3,9 @@
 //   <base>/secret.js            outside the root; nothing may ever serve it
 //   <base>/web/                 the root
 //     index.html app.js app.wasm style.css font.ttf notes.txt .env
+//     index.html.gz                         "precompressed" page (marker bytes)
+//     app.0123456789abcdef.wasm(.gz)        a content-hashed asset and its .gz
+//     style.css.gz -> ../secret.js          a .gz symlink that leaves the root
 //     assets/logo.png
 //     inside.js  -> app.js      symlink that stays inside: served
 //     escape.js  -> ../secret.js  symlink that leaves the root: 404
@@ -19,6 +22,10 @@ namespace tessera::gateway::test {
 
 inline constexpr std::string_view kIndexHtml = "<!doctype html><title>Tessera</title>\n";
 inline constexpr std::string_view kSecretMarker = "TOP-SECRET-OUTSIDE-ROOT";
+// The server sends .gz files as stored, so any bytes stand for gzip here.
+inline constexpr std::string_view kIndexGz = "GZIPPED-INDEX";
+inline constexpr std::string_view kHashedWasm = "/app.0123456789abcdef.wasm";
+inline constexpr std::string_view kHashedWasmGz = "GZIPPED-WASM";
 
 class TempWebRoot {
  public:
@@ -37,6 +44,10 @@ class TempWebRoot {
     write(web() / "notes.txt", "not a client file type\n");
     write(web() / ".env", "PASSWORD=hunter2\n");
     write(web() / "assets" / "logo.png", "png");
+    write(web() / "index.html.gz", kIndexGz);
+    write(web() / "app.0123456789abcdef.wasm", std::string_view("\0asm\1\0\0\0", 8));
+    write(web() / "app.0123456789abcdef.wasm.gz", kHashedWasmGz);
+    fs::create_symlink("../secret.js", web() / "style.css.gz");
     fs::create_symlink("app.js", web() / "inside.js");
     fs::create_symlink("../secret.js", web() / "escape.js");
     fs::create_directory_symlink("..", web() / "escape_dir");
