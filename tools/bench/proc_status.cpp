@@ -1,6 +1,9 @@
 #include "tools/bench/proc_status.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -18,12 +21,6 @@ std::uint64_t process_rss_bytes(pid_t pid) {
   }
   return 0;
 }
-
-}  // namespace tessera::bench
-
-#include <unistd.h>
-
-namespace tessera::bench {
 
 double process_cpu_seconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

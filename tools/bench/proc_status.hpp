@@ -1,6 +1,7 @@
 #pragma once
-// A process's resident memory as Linux reports it (/proc/PID/status, VmRSS):
-// what the relay benchmark compares between servers. Linux only, like the bench.
+// What Linux reports about a process (/proc/PID/status and /proc/PID/stat):
+// the relay benchmark compares servers' resident memory and CPU time. Linux
+// only, like the benchmark.
 #include <cstdint>
 #include <sys/types.h>
 
@@ -9,11 +10,7 @@ namespace tessera::bench {
 // VmRSS of pid in bytes; 0 if the process or the line is not there.
 [[nodiscard]] std::uint64_t process_rss_bytes(pid_t pid);
 
-}  // namespace tessera::bench
-
-namespace tessera::bench {
-
-// User + system CPU time pid has used, in seconds (/proc/PID/stat); 0 if unknown.
+// User + system CPU time pid has used, in seconds; 0 if unknown.
 [[nodiscard]] double process_cpu_seconds(pid_t pid);
 
 }  // namespace tessera::bench

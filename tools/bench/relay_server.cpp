@@ -19,11 +19,11 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <unistd.h>
+
 #include <charconv>
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <string>
