@@ -15,7 +15,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 case "${1:-}" in
-  -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
 SMOKE=""
@@ -65,7 +65,12 @@ start() {
 port_of() { sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/$1.out"; }
 
 SERVERS=()
-VOUCH=25000
+# Vouch for every connection id the run can use (the last --connections wins, as in relay_load).
+CONNECTIONS=10000
+for ((i = 0; i + 1 < ${#ARGS[@]}; i++)); do
+  [ "${ARGS[$i]}" = --connections ] && CONNECTIONS="${ARGS[$((i + 1))]}"
+done
+VOUCH=$((CONNECTIONS + 1000))
 if [ -z "$SMOKE" ] || [ "$SMOKE" = gateway ]; then
   start gateway "$RELAY_SERVER" --vouch "$VOUCH"
   # The provider oracle made the core's entries for VOUCH connection ids before
