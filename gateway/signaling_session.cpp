@@ -106,7 +106,7 @@ void SignalingSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     closed_ = true;
     return gone();
   }
-  queue_.pop_front();
+  queue_.erase(queue_.begin());
   do_write();
 }
 
