@@ -28,6 +28,9 @@ SignalingSession<Stream>::~SignalingSession() {
 template <class Stream>
 void SignalingSession<Stream>::run(http::request<http::string_body> upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+  // Signaling is small messages that someone waits for: no Nagle delay.
+  beast::error_code ec;
+  beast::get_lowest_layer(ws_).socket().set_option(net::ip::tcp::no_delay(true), ec);
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(hub_->limits().max_message_bytes);
   ws_.async_accept(upgrade, beast::bind_front_handler(&SignalingSession::on_accept, this->shared_from_this()));
@@ -117,7 +120,7 @@ void SignalingSession<Stream>::on_write(beast::error_code ec, std::size_t /*byte
     closed_ = true;
     return gone();
   }
-  queue_.pop_front();
+  queue_.erase(queue_.begin());
   do_write();
 }
 

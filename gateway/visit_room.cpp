@@ -264,10 +264,8 @@ Outcome VisitRoom::resume(ConnectionId connection, const SessionId& session,
   m->resume_used = true;
   // PROTOCOL.md §11: `resumed` first, then what was held, oldest first.
   out.push_back(Outbound::send(connection, message(SignalingType::resumed, session)));
-  while (!m->held.empty()) {
-    out.push_back(Outbound::send(connection, std::move(m->held.front())));
-    m->held.pop_front();
-  }
+  for (auto& text : m->held) out.push_back(Outbound::send(connection, std::move(text)));
+  m->held = {};
   if (m->denied) {
     out.push_back(Outbound::close(connection, close_code::kDenied, "the provider did not admit you"));
     remove(session);

@@ -16,7 +16,6 @@
 // away_until (the resume grace), messages for it are held (bounded), and
 // `resume` with the secret whose hash it sent in hello puts it back — once
 // per hello. A provider that stays away past the grace ends the visit.
-#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,7 +50,9 @@ class VisitRoom {
     bool denied = false;                     // denied while away: told on resume, then closed
     Time away_until{};                       // meaningful while away
     std::vector<std::uint8_t> guest_hello;   // from join; shown again to a new provider session
-    std::deque<std::string> held;            // for an away member, oldest first
+    // For an away member, oldest first. A vector, not a deque: libstdc++'s
+    // deque allocates ~600 bytes even when empty, and nearly every member's is.
+    std::vector<std::string> held;
   };
 
   VisitRoom(const VisitId& visit, ProviderId owner, RoomSettings settings, const Limits& limits);
