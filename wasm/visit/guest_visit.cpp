@@ -43,16 +43,7 @@ Result<GuestVisit, GuestStartError> GuestVisit::start(std::string_view link_text
 }
 
 GuestVisit::GuestVisit(GuestHandshake handshake, GatewayConnection connection, SeedStream seeds)
-    : handshake_(std::move(handshake)), connection_(std::move(connection)), seeds_(std::move(seeds)) {}
-
-VisitPhase GuestVisit::phase() const {
-  if (phase_ == VisitPhase::admitted && call_ && call_->media_connected()) return VisitPhase::in_call;
-  return phase_;
-}
-
-const SafetyCode* GuestVisit::safety_code() const {
-  return call_ && call_->safety_code() ? &*call_->safety_code() : nullptr;
-}
+    : VisitSession(std::move(connection)), handshake_(std::move(handshake)), seeds_(std::move(seeds)) {}
 
 // ---------------------------------------------------------------------------
 // the gateway
@@ -70,7 +61,7 @@ void GuestVisit::handle_socket_open(VisitTime now) {
 }
 
 void GuestVisit::handle_socket_closed(std::uint16_t code, VisitTime now) {
-  if (phase_ == VisitPhase::ended || phase_ == VisitPhase::denied) return;
+  if (over()) return;
   if (connection_.on_closed(code, now, out_)) return;  // reconnecting
   switch (code) {
     case 4000: return finish(VisitPhase::ended, EndReason::provider_ended);
@@ -84,30 +75,21 @@ void GuestVisit::handle_socket_closed(std::uint16_t code, VisitTime now) {
   }
 }
 
-void GuestVisit::handle_timeout(VisitTime now) { connection_.on_timeout(now, out_); }
-
 void GuestVisit::handle_signaling(std::string_view text, VisitTime now) {
-  if (phase_ == VisitPhase::ended || phase_ == VisitPhase::denied) return;
+  if (over()) return;
   auto parsed = signaling_parse(text, SignalingDirection::from_gateway);
   if (!parsed) return out_.problem("signaling", signaling_parse_error_name(parsed.error()));
   const SignalingMessage& m = *parsed;
   if (m.type != SignalingType::error && m.type != SignalingType::turn && m.visit != handshake_.visit_id)
     return out_.problem("signaling", "wrong_visit");
+  if (on_session_message(m, handshake_.session.id)) return;
   switch (m.type) {
     case SignalingType::admit: return on_admit(m);
     case SignalingType::deny: return on_deny(m);
     case SignalingType::note: return on_note(m, now);
     case SignalingType::relay: return on_relay(m);
-    case SignalingType::resumed:
-      if (m.session == handshake_.session.id) connection_.on_resumed(out_);
-      return;
     case SignalingType::end:  // to a guest: the visit is over for it (PROTOCOL.md §11.3)
       return finish(VisitPhase::ended, EndReason::provider_ended);
-    case SignalingType::turn: {
-      WebRtcCommand c{WebRtcCommand::Kind::set_ice_servers, {}, {}, {}, m.turn};
-      return out_.webrtc(std::move(c));
-    }
-    case SignalingType::error: return out_.problem("gateway", signaling_error_code_name(m.code));
     default: return out_.problem("signaling", "unexpected_type");
   }
 }
@@ -142,22 +124,10 @@ void GuestVisit::on_relay(const SignalingMessage& m) {
 }
 
 // ---------------------------------------------------------------------------
-// the browser and the user
-
-void GuestVisit::handle_local_description(std::string_view sdp, VisitTime) {
-  if (call_) call_->on_local_description(sdp, out_);
-}
-
-void GuestVisit::handle_local_candidate(const IceCandidate& candidate, VisitTime) {
-  if (call_) call_->on_local_candidate(candidate, out_);
-}
-
-void GuestVisit::handle_ice_state(IceConnectionState state, VisitTime) {
-  if (call_) call_->on_ice_state(state, out_);
-}
+// the user
 
 void GuestVisit::leave(VisitTime) {
-  if (phase_ == VisitPhase::ended || phase_ == VisitPhase::denied) return;
+  if (over()) return;
   if (connection_.online()) {
     SignalingMessage end;
     end.type = SignalingType::end;
@@ -172,8 +142,7 @@ void GuestVisit::leave(VisitTime) {
 void GuestVisit::finish(VisitPhase phase, EndReason reason) {
   phase_ = phase;
   end_reason_ = reason;
-  if (call_) out_.webrtc({WebRtcCommand::Kind::close, {}, {}, {}, {}});
-  call_.reset();
+  close_call();
   connection_.shutdown(out_);
 }
 

@@ -24,10 +24,7 @@
 #include "shared/handshake.hpp"
 #include "shared/result.hpp"
 #include "shared/visit_link.hpp"
-#include "wasm/visit/call_signaling.hpp"
-#include "wasm/visit/gateway_connection.hpp"
-#include "wasm/visit/visit_outbox.hpp"
-#include "wasm/visit/visit_types.hpp"
+#include "wasm/visit/visit_session.hpp"
 
 namespace tessera::client {
 
@@ -45,36 +42,23 @@ struct GuestNote {
   VisitTime received{};
 };
 
-class GuestVisit {
+class GuestVisit : public VisitSession {
  public:
   // seed: 32 fresh random bytes; every random value of this page load comes from it.
   [[nodiscard]] static Result<GuestVisit, GuestStartError> start(std::string_view link_text,
                                                                  std::string_view display_name,
                                                                  std::span<const std::uint8_t, kSeedBytes> seed);
 
-  // ---- events
+  // ---- events (the WebRTC ones are VisitSession's)
   void handle_socket_open(VisitTime now);
   void handle_socket_closed(std::uint16_t code, VisitTime now);
   void handle_signaling(std::string_view text, VisitTime now);
-  void handle_local_description(std::string_view sdp, VisitTime now);
-  void handle_local_candidate(const IceCandidate& candidate, VisitTime now);
-  void handle_ice_state(IceConnectionState state, VisitTime now);
-  void handle_timeout(VisitTime now);
   void leave(VisitTime now);
 
-  // ---- what to do
-  [[nodiscard]] VisitOutbox& outbox() { return out_; }
-  [[nodiscard]] std::optional<VisitTime> poll_timeout() const { return connection_.wake(); }
-
-  // ---- what the screen shows
-  [[nodiscard]] VisitPhase phase() const;
-  [[nodiscard]] EndReason end_reason() const { return end_reason_; }
-  [[nodiscard]] bool reconnecting() const { return connection_.reconnecting(); }
+  // ---- what the screen shows (and VisitSession's)
   [[nodiscard]] VisitTime waiting_since() const { return waiting_since_; }
   [[nodiscard]] const std::vector<GuestNote>& notes() const { return notes_; }
-  [[nodiscard]] const SafetyCode* safety_code() const;
   [[nodiscard]] std::string_view provider_name() const { return call_ ? call_->peer_name() : std::string_view{}; }
-  [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
   [[nodiscard]] const SessionId& session() const { return handshake_.session.id; }
   [[nodiscard]] const VisitId& visit() const { return handshake_.visit_id; }
 
@@ -88,14 +72,9 @@ class GuestVisit {
   void finish(VisitPhase phase, EndReason reason);
 
   GuestHandshake handshake_;
-  GatewayConnection connection_;
   SeedStream seeds_;
-  VisitOutbox out_;
-  VisitPhase phase_ = VisitPhase::connecting;
-  EndReason end_reason_ = EndReason::none;
   VisitTime waiting_since_{};
   std::vector<GuestNote> notes_;
-  std::optional<CallSignaling> call_;
 };
 
 }  // namespace tessera::client

@@ -19,8 +19,10 @@ const char* provider_action_error_name(ProviderActionError e) {
 
 namespace {
 
-Session draw_session(SeedStream& seeds) {
-  const auto s = seeds.draw<kSessionSeedBytes>();
+// This page load's session, from its own child of the seed (drawn twice: the
+// base class needs the id before the members exist; same seed, same session).
+Session provider_session(std::span<const std::uint8_t, kSeedBytes> seed) {
+  const auto s = SeedStream(seed).child("tessera/client/session").draw<kSessionSeedBytes>();
   return session_from_seed(s.span());
 }
 
@@ -28,11 +30,12 @@ Session draw_session(SeedStream& seeds) {
 
 ProviderVisit::ProviderVisit(VisitKeys keys, std::string signaling_url, std::string_view own_name,
                              std::span<const std::uint8_t, kSeedBytes> seed)
-    : keys_(std::move(keys)),
-      seeds_(seed),
-      session_(draw_session(seeds_)),
-      connection_(std::move(signaling_url), SignalingRole::provider, keys_.visit_id, session_.id,
-                  seeds_.child("tessera/client/connection")) {
+    : VisitSession(GatewayConnection(std::move(signaling_url), SignalingRole::provider, keys.visit_id,
+                                     provider_session(seed).id,
+                                     SeedStream(seed).child("tessera/client/connection"))),
+      keys_(std::move(keys)),
+      seeds_(SeedStream(seed).child("tessera/client/provider")),
+      session_(provider_session(seed)) {
   if (!own_name.empty() && !own_name_.assign(own_name)) out_.problem("display_name", "bad_name");
   connection_.start(out_);
 }
@@ -44,15 +47,6 @@ std::string ProviderVisit::message(SignalingType type, const SessionId& session,
   m.session = session;
   m.payload.assign(payload.begin(), payload.end());
   return signaling_serialize(m);
-}
-
-VisitPhase ProviderVisit::phase() const {
-  if (phase_ == VisitPhase::admitted && call_ && call_->media_connected()) return VisitPhase::in_call;
-  return phase_;
-}
-
-const SafetyCode* ProviderVisit::safety_code() const {
-  return call_ && call_->safety_code() ? &*call_->safety_code() : nullptr;
 }
 
 std::optional<SessionId> ProviderVisit::in_call_with() const {
@@ -83,8 +77,6 @@ void ProviderVisit::handle_socket_closed(std::uint16_t code, VisitTime now) {
   }
 }
 
-void ProviderVisit::handle_timeout(VisitTime now) { connection_.on_timeout(now, out_); }
-
 void ProviderVisit::handle_signaling(std::string_view text, VisitTime now) {
   if (phase_ == VisitPhase::ended) return;
   auto parsed = signaling_parse(text, SignalingDirection::from_gateway);
@@ -92,18 +84,11 @@ void ProviderVisit::handle_signaling(std::string_view text, VisitTime now) {
   const SignalingMessage& m = *parsed;
   if (m.type != SignalingType::error && m.type != SignalingType::turn && m.visit != keys_.visit_id)
     return out_.problem("signaling", "wrong_visit");
+  if (on_session_message(m, session_.id)) return;
   switch (m.type) {
     case SignalingType::waiting: return on_waiting(m, now);
     case SignalingType::relay: return on_relay(m);
-    case SignalingType::resumed:
-      if (m.session == session_.id) connection_.on_resumed(out_);
-      return;
     case SignalingType::end: return on_guest_gone(m.session);
-    case SignalingType::turn: {
-      WebRtcCommand c{WebRtcCommand::Kind::set_ice_servers, {}, {}, {}, m.turn};
-      return out_.webrtc(std::move(c));
-    }
-    case SignalingType::error: return out_.problem("gateway", signaling_error_code_name(m.code));
     default: return out_.problem("signaling", "unexpected_type");
   }
 }
@@ -120,8 +105,7 @@ void ProviderVisit::on_waiting(const SignalingMessage& m, VisitTime now) {
 void ProviderVisit::on_guest_gone(const SessionId& guest) {
   if (auto it = find_waiting(guest); it != waiting_.end()) waiting_.erase(it);
   if (call_ && call_->peer() == guest) {
-    out_.webrtc({WebRtcCommand::Kind::close, {}, {}, {}, {}});
-    call_.reset();
+    close_call();
     guest_left_ = true;
     phase_ = VisitPhase::waiting_room;
   }
@@ -194,25 +178,9 @@ void ProviderVisit::end_visit(VisitTime) {
 void ProviderVisit::finish(EndReason reason) {
   phase_ = VisitPhase::ended;
   end_reason_ = reason;
-  if (call_) out_.webrtc({WebRtcCommand::Kind::close, {}, {}, {}, {}});
-  call_.reset();
+  close_call();
   waiting_.clear();
   connection_.shutdown(out_);
-}
-
-// ---------------------------------------------------------------------------
-// the browser
-
-void ProviderVisit::handle_local_description(std::string_view sdp, VisitTime) {
-  if (call_) call_->on_local_description(sdp, out_);
-}
-
-void ProviderVisit::handle_local_candidate(const IceCandidate& candidate, VisitTime) {
-  if (call_) call_->on_local_candidate(candidate, out_);
-}
-
-void ProviderVisit::handle_ice_state(IceConnectionState state, VisitTime) {
-  if (call_) call_->on_ice_state(state, out_);
 }
 
 }  // namespace tessera::client

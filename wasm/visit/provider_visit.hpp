@@ -24,10 +24,7 @@
 
 #include "shared/handshake.hpp"
 #include "shared/result.hpp"
-#include "wasm/visit/call_signaling.hpp"
-#include "wasm/visit/gateway_connection.hpp"
-#include "wasm/visit/visit_outbox.hpp"
-#include "wasm/visit/visit_types.hpp"
+#include "wasm/visit/visit_session.hpp"
 
 namespace tessera::client {
 
@@ -48,21 +45,17 @@ enum class ProviderActionError {
 };
 [[nodiscard]] const char* provider_action_error_name(ProviderActionError e);
 
-class ProviderVisit {
+class ProviderVisit : public VisitSession {
  public:
   // signaling_url: wss://HOST/signal of the gateway this page came from.
   // own_name: shown to admitted guests (sealed); may be empty.
   ProviderVisit(VisitKeys keys, std::string signaling_url, std::string_view own_name,
                 std::span<const std::uint8_t, kSeedBytes> seed);
 
-  // ---- events
+  // ---- events (the WebRTC ones are VisitSession's)
   void handle_socket_open(VisitTime now);
   void handle_socket_closed(std::uint16_t code, VisitTime now);
   void handle_signaling(std::string_view text, VisitTime now);
-  void handle_local_description(std::string_view sdp, VisitTime now);
-  void handle_local_candidate(const IceCandidate& candidate, VisitTime now);
-  void handle_ice_state(IceConnectionState state, VisitTime now);
-  void handle_timeout(VisitTime now);
 
   // ---- the provider's actions
   [[nodiscard]] Status<ProviderActionError> admit(const SessionId& guest, VisitTime now);
@@ -70,17 +63,8 @@ class ProviderVisit {
   [[nodiscard]] Status<ProviderActionError> send_note(const SessionId& guest, std::string_view text, VisitTime now);
   void end_visit(VisitTime now);
 
-  // ---- what to do
-  [[nodiscard]] VisitOutbox& outbox() { return out_; }
-  [[nodiscard]] std::optional<VisitTime> poll_timeout() const { return connection_.wake(); }
-
-  // ---- what the screen shows
-  [[nodiscard]] VisitPhase phase() const;
-  [[nodiscard]] EndReason end_reason() const { return end_reason_; }
-  [[nodiscard]] bool reconnecting() const { return connection_.reconnecting(); }
+  // ---- what the screen shows (and VisitSession's)
   [[nodiscard]] const std::vector<WaitingEntry>& waiting() const { return waiting_; }
-  [[nodiscard]] const SafetyCode* safety_code() const;
-  [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
   // The admitted guest has left (cleared by the next admit).
   [[nodiscard]] bool guest_left() const { return guest_left_; }
   [[nodiscard]] std::optional<SessionId> in_call_with() const;
@@ -98,13 +82,8 @@ class ProviderVisit {
   VisitKeys keys_;
   SeedStream seeds_;
   Session session_;
-  GatewayConnection connection_;
   DisplayName own_name_;
-  VisitOutbox out_;
-  VisitPhase phase_ = VisitPhase::connecting;
-  EndReason end_reason_ = EndReason::none;
   std::vector<WaitingEntry> waiting_;
-  std::optional<CallSignaling> call_;
   bool guest_left_ = false;
 };
 
