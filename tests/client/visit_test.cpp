@@ -210,6 +210,39 @@ TEST_CASE("a relay that alters the sealed offer's fingerprint is caught before t
   require_same_code(w.provider, w.guest);
 }
 
+TEST_CASE("a relay holding the visit key that splits the visit in two cannot make the safety codes match",
+          "[visit][adversarial]") {
+  // The worst case the safety code exists for: the relay has the link and
+  // even the provider's visit secret key, so every MAC and signature checks
+  // out. It plays the guest towards the provider and the provider towards the
+  // guest, each in a room of its own, and puts its own DTLS certificate in
+  // both SDPs to sit in the media path. Every check on both sides passes;
+  // only the codes the two people read to each other can show it.
+  const std::string link = link_of(visit_keys(1000));
+  const std::string url = "wss://clinic.example/signal";
+  VisitNet toward_provider, toward_guest;
+  ProviderVisit provider(visit_keys(1000), url, kProviderName, seeded<kSeedBytes>(1001));
+  GuestVisit relay_as_guest = guest_for(link, 1002);
+  ProviderVisit relay_as_provider(visit_keys(1000), url, kProviderName, seeded<kSeedBytes>(1003));
+  GuestVisit guest = guest_for(link, 1004);
+  Endpoint& p = toward_provider.add(provider, 1005);
+  Endpoint& rg = toward_provider.add(relay_as_guest, 1006);
+  Endpoint& rp = toward_guest.add(relay_as_provider, 1006);  // one relay certificate both ways
+  Endpoint& g = toward_guest.add(guest, 1007);
+  REQUIRE(provider.admit(relay_as_guest.session(), toward_provider.now));
+  REQUIRE(relay_as_provider.admit(guest.session(), toward_guest.now));
+  toward_provider.settle();
+  toward_guest.settle();
+
+  CHECK(g.browser.remote_sdp.find(rp.browser.fingerprint) != std::string::npos);
+  CHECK(p.browser.remote_sdp.find(rg.browser.fingerprint) != std::string::npos);
+  for (const Endpoint* e : {&p, &rg, &rp, &g}) CHECK(e->problems.empty());
+  REQUIRE(provider.safety_code());
+  REQUIRE(guest.safety_code());
+  CHECK(safety_code_digits(*provider.safety_code()) != safety_code_digits(*guest.safety_code()));
+  CHECK(safety_code_words(*provider.safety_code()) != safety_code_words(*guest.safety_code()));
+}
+
 TEST_CASE("a renegotiation cannot change the fingerprint the safety code was shown for", "[visit][adversarial]") {
   Visit v(350);
   v.admit();
