@@ -1,0 +1,51 @@
+#pragma once
+// What both sides of a visit share (GuestVisit and ProviderVisit derive from
+// it): the link to the gateway, the outbox the driver polls, the sealed call
+// once a guest is admitted, and the events and views that are the same for
+// a patient and a provider (the browser's WebRTC reports, the time, the
+// safety code, "reconnecting").
+#include <optional>
+#include <string_view>
+
+#include "wasm/visit/call_signaling.hpp"
+#include "wasm/visit/gateway_connection.hpp"
+#include "wasm/visit/visit_outbox.hpp"
+#include "wasm/visit/visit_types.hpp"
+
+namespace tessera::client {
+
+class VisitSession {
+ public:
+  // ---- events from the browser's WebRTC layer and the clock
+  void handle_local_description(std::string_view sdp, VisitTime now);
+  void handle_local_candidate(const IceCandidate& candidate, VisitTime now);
+  void handle_ice_state(IceConnectionState state, VisitTime now);
+  void handle_timeout(VisitTime now);
+
+  // ---- what to do
+  [[nodiscard]] VisitOutbox& outbox() { return out_; }
+  [[nodiscard]] std::optional<VisitTime> poll_timeout() const { return connection_.wake(); }
+
+  // ---- what the screen shows
+  [[nodiscard]] VisitPhase phase() const;
+  [[nodiscard]] EndReason end_reason() const { return end_reason_; }
+  [[nodiscard]] bool reconnecting() const { return connection_.reconnecting(); }
+  [[nodiscard]] const SafetyCode* safety_code() const;
+  [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
+
+ protected:
+  explicit VisitSession(GatewayConnection connection) : connection_(std::move(connection)) {}
+  // `resumed`, `turn` and `error` mean the same to both sides. True if m was one of them.
+  [[nodiscard]] bool on_session_message(const SignalingMessage& m, const SessionId& self);
+  // The call is over: the browser closes it, its keys go.
+  void close_call();
+  [[nodiscard]] bool over() const { return phase_ == VisitPhase::ended || phase_ == VisitPhase::denied; }
+
+  GatewayConnection connection_;
+  VisitOutbox out_;
+  VisitPhase phase_ = VisitPhase::connecting;
+  EndReason end_reason_ = EndReason::none;
+  std::optional<CallSignaling> call_;
+};
+
+}  // namespace tessera::client
