@@ -1,6 +1,8 @@
 // One HTTP connection: see http_session.hpp.
 #include "gateway/http_session.hpp"
 
+#include "gateway/log_line.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -104,7 +106,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
       method_ = "GET";
       return do_write(make_error_response(http::status::forbidden, req.version(), /*keep_alive=*/false));
     }
-    if (log_) log_("ws open");
+    if (log_) log_(log_line_now(LogLevel::info, "ws_open", {}));
     // The WebSocket session takes the socket; this HTTP session ends here.
     std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_))
         ->run(parser_->release());
@@ -135,8 +137,10 @@ template <class Stream>
 void HttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
   if (ec) return fail(ec, "write");
   if (log_) {
-    log_("http " + std::string(method_) + " " + std::to_string(response_.result_int()) + " " +
-         std::to_string(bytes));
+    log_(log_line_now(LogLevel::info, "http",
+                      {{"method", method_},
+                       {"status", std::int64_t{response_.result_int()}},
+                       {"bytes", std::uint64_t{bytes}}}));
   }
   if (!keep_alive) return do_close();
   do_read();
@@ -175,7 +179,8 @@ void HttpSession<Stream>::fail(beast::error_code ec, std::string_view what) {
       ec == net::ssl::error::stream_truncated) {
     return;
   }
-  if (log_) log_(std::string(what) + ": " + ec.message());
+  // ec.message() is the library's text for a code, never peer data.
+  if (log_) log_(log_line_now(LogLevel::warning, "connection_error", {{"step", what}, {"error", ec.message()}}));
 }
 
 template class HttpSession<PlainStream>;

@@ -1,6 +1,8 @@
 // Accept loop: see listener.hpp.
 #include "gateway/listener.hpp"
 
+#include "gateway/log_line.hpp"
+
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -75,7 +77,7 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (ec) {
-    if (log_) log_("accept: " + ec.message());
+    if (log_) log_(log_line_now(LogLevel::error, "accept_error", {{"error", ec.message()}}));
     retry_timer_.expires_after(kAcceptRetryDelay);
     retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
       if (!wait_ec) self->do_accept();

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <ctime>
 
 namespace tessera::gateway {
@@ -47,6 +48,11 @@ std::string log_line(std::int64_t unix_ms, LogLevel level, std::string_view even
   }
   // Invalid UTF-8 (never expected from our fixed vocabulary) is replaced, not thrown.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string log_line_now(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return log_line(std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), level, event, fields);
 }
 
 }  // namespace tessera::gateway

@@ -6,7 +6,8 @@
 // names (methods, reasons, error-code names) or counts. Never a path, a query,
 // a header, a display name, a token, a secret, a link or message content: the
 // log is untrusted (docs/ARCHITECTURE.md, "What the gateway logs").
-// A pure formatter; the sink that writes lines lives in main().
+// log_line is a pure formatter; the sink that writes lines lives in main()
+// (stdout, one line each, after the "listening on" line).
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -26,8 +27,7 @@ using LogField = std::pair<std::string_view, LogValue>;
 [[nodiscard]] std::string log_line(std::int64_t unix_ms, LogLevel level, std::string_view event,
                                    std::initializer_list<LogField> fields);
 
-// Where log lines go: gateway code calls it with an event and its fields; the
-// sink adds time and level and writes. Called on I/O threads only.
-using Log = std::function<void(LogLevel level, std::string_view event, std::initializer_list<LogField> fields)>;
+// log_line() stamped with the wall clock now: for the I/O edges that log.
+[[nodiscard]] std::string log_line_now(LogLevel level, std::string_view event, std::initializer_list<LogField> fields);
 
 }  // namespace tessera::gateway

@@ -1,7 +1,8 @@
 // tessera-gateway: parse flags, open the web root, listen, serve until
-// SIGINT/SIGTERM. The contract scripts and tests rely on: exactly one line on
+// SIGINT/SIGTERM. The contract scripts and tests rely on: first line on
 // stdout, "Tessera gateway listening on http://ADDR:PORT/" (https:// with TLS)
-// with the bound port, flushed; request logs on stderr; exit 0 on a signal, 1
+// with the bound port, flushed; then structured JSON log lines on stdout
+// (log_line.hpp); errors before serving on stderr; exit 0 on a signal, 1
 // when it cannot listen or open its storage, 2 for bad arguments or an
 // unusable certificate/key. On the signal, every signaling WebSocket is closed
 // with 1001 (going away) first.
@@ -106,7 +107,9 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context ioc{1};
-  const auto log = [](std::string_view line) { std::cerr << line << '\n'; };
+  // Structured logs (log_line.hpp): JSON lines on stdout, after the
+  // "listening on" line; flushed, so a collector sees each as it happens.
+  const auto log = [](std::string_view line) { std::cout << line << std::endl; };
 
   // Storage (--data, --key-file): optional; without it there are no
   // accounts, stored visits or audit trail. Housekeeping runs on a timer.
@@ -134,7 +137,6 @@ int main(int argc, char** argv) {
         if (!ec) housekeep();
       });
     };
-    housekeep();  // logs the audit head at start
   }
 
   // One registry for /metrics, shared by the listener, its sessions and the hub.
@@ -178,6 +180,7 @@ int main(int argc, char** argv) {
   listener->run();
   std::cout << "Tessera gateway listening on " << gw::listen_url(listener->local_endpoint(), options.tls())
             << std::endl;  // flushed: the caller is waiting for this line
+  if (housekeep) housekeep();  // logs the audit head at start, after the line above
   ioc.run();
   return 0;
 }

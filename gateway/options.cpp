@@ -199,8 +199,10 @@ std::string usage_text() {
 Serves the Tessera browser client: over HTTPS and WSS with --tls-cert and
 --tls-key, else over plain HTTP on loopback only. Prints one line,
 "Tessera gateway listening on https://ADDR:PORT/" (http:// without TLS),
-with the port actually bound, then one line per request on stderr (method,
-status, bytes; never the path). SIGINT or SIGTERM stops accepting, closes
+with the port actually bound, then structured logs on stdout: one JSON
+object per line, {"time","level","event",...}, e.g. event "http" with
+method, status and bytes for each request. Never a path, query, header,
+name, token, secret, link or message content. SIGINT or SIGTERM stops accepting, closes
 every /signal WebSocket with code 1001 (going away: reconnect), waits up to
 5 s for those closes, and exits with code 0.
 
@@ -283,7 +285,7 @@ to receive each request and to send each response, else the connection is
 closed. Keep-alive and
 pipelining are supported.
 With --data, expired visits are purged every minute and the audit head
-("audit head COUNT:MAC") is logged on stderr at start, every 100 entries or
+(event "audit_head", field "head": "COUNT:MAC") is logged at start, every 100 entries or
 15 minutes; keep those lines apart from the database.
 Exit codes: 0 clean stop, 1 cannot listen or open storage, 2 bad arguments,
 web root, or TLS certificate and key.

@@ -1,5 +1,7 @@
 #include "gateway/storage.hpp"
 
+#include "gateway/log_line.hpp"
+
 namespace tessera::gateway {
 
 Result<std::unique_ptr<Storage>, std::string> Storage::open(const std::filesystem::path& data_file,
@@ -15,15 +17,19 @@ Result<std::unique_ptr<Storage>, std::string> Storage::open(const std::filesyste
 
 void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log) {
   if (auto purged = visits_.purge_expired(wall_seconds); !purged) {
-    log("storage: purging visits failed: " + purged.error().message);
+    log(log_line_now(LogLevel::error, "storage_error", {{"step", "purge visits"}, {"error", purged.error().message}}));
   }
   if (auto purged = kiosks_.purge_expired(wall_seconds); !purged) {
-    log("storage: purging enrolment codes failed: " + purged.error().message);
+    log(log_line_now(LogLevel::error, "storage_error",
+                     {{"step", "purge enrolment codes"}, {"error", purged.error().message}}));
   }
   auto head = audit_.head();
-  if (!head) return log("storage: reading the audit head failed: " + head.error().message);
+  if (!head) {
+    return log(log_line_now(LogLevel::error, "storage_error", {{"step", "read audit head"}, {"error", head.error().message}}));
+  }
   if (!head_log_.due(head->count, now)) return;
-  log("audit head " + audit_head_format(*head));
+  // `tessera-gateway audit verify --expect-head` takes this value.
+  log(log_line_now(LogLevel::info, "audit_head", {{"head", audit_head_format(*head)}}));
   head_log_.logged(head->count, now);
 }
 

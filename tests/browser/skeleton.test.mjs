@@ -86,7 +86,7 @@ test('a visit link loads the client and its fragment never reaches the gateway',
   }
   await page.close();
   const log = gateway.output();
-  assert.match(log, /http GET 200 \d+/, 'the request log has the status line');
+  assert.match(log, /"event":"http","method":"GET","status":200,"bytes":\d+/, 'the request log has the JSON status line');
   assert.ok(!log.includes(fragment), 'nothing the gateway printed contains the fragment');
   assert.ok(!log.includes('AAAAAAAAAAAAAAAAAAAAAA'), 'nor the visit id (targets are never logged)');
   assert.deepEqual(problems, [], 'no console errors, CSP or integrity violations');

@@ -276,9 +276,11 @@ TEST_CASE("server_log_has_method_status_and_size_but_never_the_target", "[gatewa
   server.stop();
   const auto& log = server.log();
   REQUIRE(log.size() == 3);
-  CHECK_THAT(log[0], Catch::Matches("http GET 200 [0-9]+"));
-  CHECK_THAT(log[1], Catch::Matches("http GET 200 [0-9]+"));
-  CHECK_THAT(log[2], Catch::Matches("http GET 404 [0-9]+"));
+  // Structured JSON lines (log_line.hpp): time, level, event, then fields.
+  const std::string http = R"(\{"time":"[0-9T:.-]+Z","level":"info","event":"http","method":"GET",)";
+  CHECK_THAT(log[0], Catch::Matches(http + R"("status":200,"bytes":[0-9]+\})"));
+  CHECK_THAT(log[1], Catch::Matches(http + R"("status":200,"bytes":[0-9]+\})"));
+  CHECK_THAT(log[2], Catch::Matches(http + R"("status":404,"bytes":[0-9]+\})"));
   for (const auto& line : log) CHECK_THAT(line, !Catch::Contains("SECRET"));
 }
 

@@ -34,14 +34,14 @@ TEST_CASE("storage housekeeping purges old visits and logs the audit head when d
 
   storage.housekeeping(t0, kWall, log);
   REQUIRE(lines.size() == 1);
-  CHECK(lines[0] == "audit head 0:" + std::string(64, '0'));
+  CHECK_THAT(lines[0], Catch::EndsWith(R"("level":"info","event":"audit_head","head":"0:)" + std::string(64, '0') + "\"}"));
   storage.housekeeping(t0 + kHousekeepingInterval, kWall, log);
   CHECK(lines.size() == 1);  // nothing new
 
   REQUIRE(storage.audit().append(AuditEvent::visit_created, "acct:1", storage.audit().visit_ref(id), kWall).ok());
   storage.housekeeping(t0 + kAuditHeadInterval, kWall + 60 + kVisitRetentionSeconds, log);
   REQUIRE(lines.size() == 2);
-  CHECK(lines[1] == "audit head " + audit_head_format(*storage.audit().head()));
+  CHECK_THAT(lines[1], Catch::EndsWith(R"("event":"audit_head","head":")" + audit_head_format(*storage.audit().head()) + "\"}"));
   CHECK(storage.visits().list(ProviderId{1})->empty());  // purged
 }
 
