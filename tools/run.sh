@@ -33,8 +33,17 @@ fi
 ORIGINS="https://localhost:$PORT,https://127.0.0.1:$PORT"
 for ip in "${LAN_IPS[@]}"; do ORIGINS+=",https://$ip:$PORT"; done
 
+# Accounts, visits and the audit trail persist between runs; the key file
+# lives outside the data directory, as the gateway requires.
+DATA_DIR=build/run/data
+KEY_DIR=build/run/keys
+(umask 077 && mkdir -p "$DATA_DIR" "$KEY_DIR")
+echo "[run] data in $DATA_DIR/, key file in $KEY_DIR/; create a provider with:"
+echo "[run]   build/native/gateway/tessera-gateway account add --data $DATA_DIR/tessera.db --key-file $KEY_DIR/tessera.key --login NAME --role provider"
+
 echo "[run] open https://localhost:$PORT/ on this machine"
 for ip in "${LAN_IPS[@]}"; do echo "[run] or https://$ip:$PORT/ from a tablet or phone on this network"; done
 echo "[run] (a development certificate: accept it once in each browser)"
 exec build/native/gateway/tessera-gateway --listen "0.0.0.0:$PORT" --web-root build/wasm/web \
-  --tls-cert "$TLS_DIR/cert.pem" --tls-key "$TLS_DIR/key.pem" --allow-origin "$ORIGINS" "$@"
+  --tls-cert "$TLS_DIR/cert.pem" --tls-key "$TLS_DIR/key.pem" --allow-origin "$ORIGINS" \
+  --data "$DATA_DIR/tessera.db" --key-file "$KEY_DIR/tessera.key" "$@"
