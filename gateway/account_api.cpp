@@ -21,21 +21,6 @@ namespace {
 constexpr std::string_view kSessionPath = "/api/session";
 constexpr std::string_view kAdminAccountsPath = "/api/admin/accounts";
 
-Response json_response(const Request& req, http::status status, const json& body) {
-  Response res{status, req.version()};
-  set_security_headers(res);
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = body.dump();
-  return finish_response(std::move(res), req);
-}
-
-// Error bodies are fixed words, never request text.
-Response json_error(const Request& req, http::status status, std::string_view error) {
-  return json_response(req, status, json{{"error", error}});
-}
-
 bool state_changing(http::verb v) {
   return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
 }
@@ -54,11 +39,26 @@ std::optional<SessionToken> request_token(const Request& req) {
   return token;
 }
 
+}  // namespace
+
+Response json_response(const Request& req, http::status status, const json& body) {
+  Response res{status, req.version()};
+  set_security_headers(res);
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = body.dump();
+  return finish_response(std::move(res), req);
+}
+
+// Error bodies are fixed words, never request text.
+Response json_error(const Request& req, http::status status, std::string_view error) {
+  return json_response(req, status, json{{"error", error}});
+}
+
 std::int64_t unix_seconds(WallClock now) {
   return std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
 }
-
-}  // namespace
 
 std::shared_ptr<AccountApi> make_account_api(Storage& storage, std::vector<std::string> allowed_origins) {
   // Any hash will do as long as it costs what a real one costs.
@@ -111,6 +111,13 @@ Caller AccountApi::authenticate(const Request& req, std::int64_t now) {
   auto found = store_.session(token->span(), now);
   if (!found) return std::nullopt;  // a database error signs nobody in
   return std::move(*found);
+}
+
+std::optional<ProviderId> AccountApi::signed_in_provider(const Request& req, std::int64_t now) {
+  const auto caller = authenticate(req, now);
+  // An admin holds no provider rights, on /signal as on /api/visits.
+  if (!caller || caller->role != Role::provider) return std::nullopt;
+  return ProviderId{static_cast<std::uint64_t>(caller->account)};
 }
 
 std::optional<Response> AccountApi::check_csrf(const Request& req, const Caller& caller) const {

@@ -23,10 +23,13 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/account_store.hpp"
 #include "gateway/audit_trail.hpp"
 #include "gateway/http_headers.hpp"
 #include "gateway/sign_in.hpp"
+#include "gateway/signaling_types.hpp"
 
 namespace tessera::gateway {
 
@@ -45,6 +48,12 @@ using Caller = std::optional<SessionView>;
 
 // The value of the named cookie in a Cookie header, or nullopt.
 [[nodiscard]] std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name);
+
+// The /api/ answer shape, shared with the other APIs (visit_api.hpp): JSON,
+// no-store, security headers. Error bodies are fixed words, never request text.
+[[nodiscard]] Response json_response(const Request& req, boost::beast::http::status status, const nlohmann::json& body);
+[[nodiscard]] Response json_error(const Request& req, boost::beast::http::status status, std::string_view error);
+[[nodiscard]] std::int64_t unix_seconds(WallClock now);
 
 class Storage;
 class AccountApi;
@@ -68,6 +77,12 @@ class AccountApi {
 
   // The caller the request's cookie names (touching its last-seen time).
   [[nodiscard]] Caller authenticate(const Request& req, std::int64_t now);
+  // For a /signal upgrade: the provider the request's cookie signs in (same
+  // expiry rules, last-seen touched); nullopt for no session or an admin's.
+  [[nodiscard]] std::optional<ProviderId> signed_in_provider(const Request& req, std::int64_t now);
+  // nullopt when a state-changing request comes from an allowed Origin and
+  // carries the session's CSRF token; otherwise the answer to send.
+  [[nodiscard]] std::optional<Response> check_csrf(const Request& req, const Caller& caller) const;
 
   [[nodiscard]] AccountStore& store() { return store_; }
 
@@ -78,8 +93,6 @@ class AccountApi {
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
   [[nodiscard]] bool origin_allowed(const Request& req) const;
   void record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now);
-  // nullopt when a state-changing request carries the session's CSRF token.
-  [[nodiscard]] std::optional<Response> check_csrf(const Request& req, const Caller& caller) const;
 
   AccountStore store_;
   SignInThrottle throttle_;

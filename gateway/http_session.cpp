@@ -37,7 +37,8 @@ std::optional<http::status> status_for_parse_error(beast::error_code ec) {
 template <class Stream>
 HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
                                  RequestLog log, std::shared_ptr<Metrics> metrics,
-                                 std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts)
+                                 std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts,
+                                 std::shared_ptr<VisitApi> visits)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
@@ -46,7 +47,8 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
       log_(std::move(log)),
       metrics_(std::move(metrics)),
       signaling_(std::move(signaling)),
-      accounts_(std::move(accounts)) {
+      accounts_(std::move(accounts)),
+      visits_(std::move(visits)) {
   metrics_->http_opened();
 }
 
@@ -107,8 +109,11 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
       return do_write(make_error_response(http::status::forbidden, req.version(), /*keep_alive=*/false));
     }
     if (log_) log_(log_line_now(LogLevel::info, "ws_open", {}));
+    // Known before the first message, so a provider's hello cannot race it.
+    const auto provider = accounts_ ? accounts_->signed_in_provider(req, unix_seconds(std::chrono::system_clock::now()))
+                                    : std::nullopt;
     // The WebSocket session takes the socket; this HTTP session ends here.
-    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_))
+    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_), provider)
         ->run(parser_->release());
     return;
   }
@@ -116,6 +121,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
   if (auto ops = handle_operations_request(req, *metrics_)) return do_write(std::move(*ops));
+  if (auto api = visits_ ? visits_->handle(req, std::chrono::system_clock::now()) : std::nullopt) {
+    return do_write(std::move(*api));
+  }
   if (auto api = accounts_ ? accounts_->handle(req, remote_address(), std::chrono::system_clock::now()) : std::nullopt) {
     return do_write(std::move(*api));
   }

@@ -14,12 +14,15 @@
 // Strict-Transport-Security to every response, and ends with a TLS close_notify.
 // Beast's advanced_server_flex has the same shape.
 // With an AccountApi, /api/ targets are its (account_api.hpp), given the
-// peer address and the wall clock.
+// peer address and the wall clock, except /api/visits with a VisitApi
+// (visit_api.hpp). A /signal upgrade whose session cookie signs in a provider
+// attaches to the hub as that provider; any other is a guest.
 #include "gateway/account_api.hpp"
 #include "gateway/address_limiter.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
+#include "gateway/visit_api.hpp"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -48,7 +51,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // closes (or handed on to the WebSocket it becomes).
   HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
-              std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {});
+              std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {},
+              std::shared_ptr<VisitApi> visits = {});
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -75,6 +79,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<Metrics> metrics_;  // counts this connection while it lives
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
   std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
+  std::shared_ptr<VisitApi> visits_;         // null: no /api/visits
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive until its async_write completes

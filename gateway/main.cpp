@@ -16,6 +16,7 @@
 #include "gateway/startup_files.hpp"
 #include "gateway/storage.hpp"
 #include "gateway/tls_context.hpp"
+#include "gateway/visit_api.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -147,8 +148,8 @@ int main(int argc, char** argv) {
   listener->set_max_connections_per_address(options.max_connections_per_address);
   std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
-    // Signaling rooms (issue 9 item 2). Provider sign-in is not wired yet, so
-    // no connection is a provider until it is.
+    // Signaling rooms (issue 9 item 2). A /signal upgrade carrying a
+    // provider's session cookie is that provider (http_session.hpp).
     hub = std::make_shared<gw::SignalingHub>(
         ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}, std::move(turn)}, visit_lookup, metrics);
     listener->set_signaling(hub);
@@ -156,7 +157,11 @@ int main(int argc, char** argv) {
   if (storage && !options.allowed_origins.empty()) {
     // Provider and admin sign-in (/api/session, /api/admin/...): needs both
     // the stored accounts and an Origin allowlist for its CSRF checks.
-    listener->set_accounts(gw::make_account_api(*storage, options.allowed_origins));
+    auto accounts = gw::make_account_api(*storage, options.allowed_origins);
+    listener->set_accounts(accounts);
+    // Visits (/api/visits): providers create, list and end their own; an
+    // ended visit's signaling room closes at once.
+    listener->set_visits(std::make_shared<gw::VisitApi>(*storage, accounts, hub));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "

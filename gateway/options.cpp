@@ -298,7 +298,9 @@ intact, 1 not intact or unreadable, 2 bad arguments.
 With --data and --allow-origin, /api/session signs providers and admins in
 (password + TOTP code; see docs/ARCHITECTURE.md "Sign-in"). Accounts are made
 with `tessera-gateway account add ...`; `tessera-gateway account --help`
-lists the account commands.
+lists the account commands. /api/visits lets a signed-in provider create,
+list and end its own visits; a /signal upgrade carrying a provider's session
+cookie is that provider (docs/ARCHITECTURE.md "Visits").
 )";
 }
 

@@ -25,19 +25,25 @@ bool SignalingHub::origin_allowed(std::string_view origin) const {
          config_.allowed_origins.end();
 }
 
-ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session) {
+ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session, std::optional<ProviderId> provider) {
   const ConnectionId id{next_id_.fetch_add(1)};
   live_.fetch_add(1);
-  net::post(strand_, [self = shared_from_this(), id, weak = std::weak_ptr<SignalingPeer>(session)] {
+  net::post(strand_, [self = shared_from_this(), id, provider, weak = std::weak_ptr<SignalingPeer>(session)] {
     self->sessions_.emplace(id, weak);
     if (self->shutting_down_) {
       if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);
       return;
     }
-    self->rooms_.on_connected(id, std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    self->rooms_.on_connected(id, now);
+    if (provider) self->rooms_.on_provider_connected(id, *provider, now);
     self->arm_timer();
   });
   return id;
+}
+
+void SignalingHub::end_visit(const VisitId& visit) {
+  net::post(strand_, [self = shared_from_this(), visit] { self->apply(self->rooms_.end_visit(visit)); });
 }
 
 void SignalingHub::provider_connected(ConnectionId id, ProviderId provider) {

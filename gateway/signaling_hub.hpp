@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,8 +44,13 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   [[nodiscard]] Metrics& metrics() const { return *metrics_; }
 
   // Thread-safe: each posts to the hub's strand.
-  [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingPeer>& session);
+  // provider: the signed-in provider the upgrade request's session cookie
+  // names (nullopt: a guest); known to the core before the first message.
+  [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingPeer>& session,
+                                    std::optional<ProviderId> provider = std::nullopt);
   void provider_connected(ConnectionId id, ProviderId provider);  // for the sign-in layer
+  // The visit ended through the visits API: its room closes for everyone (kVisitEnded).
+  void end_visit(const VisitId& visit);
   // read_at: when the session finished reading it (for the relay latency histogram).
   void message(ConnectionId id, std::string text, Time read_at);
   void disconnect(ConnectionId id);

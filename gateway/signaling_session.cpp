@@ -17,8 +17,8 @@ namespace net = boost::asio;
 
 template <class Stream>
 SignalingSession<Stream>::SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub,
-                                           AddressLimiter::Slot slot)
-    : ws_(std::move(stream)), hub_(std::move(hub)), slot_(std::move(slot)) {}
+                                           AddressLimiter::Slot slot, std::optional<ProviderId> provider)
+    : ws_(std::move(stream)), hub_(std::move(hub)), slot_(std::move(slot)), provider_(provider) {}
 
 template <class Stream>
 SignalingSession<Stream>::~SignalingSession() {
@@ -41,7 +41,7 @@ void SignalingSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return;  // a failed handshake: nothing was attached yet
   accepted_ = true;
   hub_->metrics().signaling_opened();
-  id_ = hub_->attach(this->shared_from_this());
+  id_ = hub_->attach(this->shared_from_this(), provider_);
   do_read();
 }
 

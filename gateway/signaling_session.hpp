@@ -11,6 +11,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,9 @@ template <class Stream>
 class SignalingSession : public SignalingPeer, public std::enable_shared_from_this<SignalingSession<Stream>> {
  public:
   // slot: this connection's place in the per-address limit, kept until it closes.
-  SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub, AddressLimiter::Slot slot);
+  // provider: who the upgrade request's session cookie signed in (nullopt: a guest).
+  SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub, AddressLimiter::Slot slot,
+                   std::optional<ProviderId> provider = std::nullopt);
   ~SignalingSession() override;
   SignalingSession(const SignalingSession&) = delete;
   SignalingSession& operator=(const SignalingSession&) = delete;
@@ -50,6 +53,7 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
   std::shared_ptr<SignalingHub> hub_;
   AddressLimiter::Slot slot_;
   ConnectionId id_{};
+  std::optional<ProviderId> provider_;
   std::vector<std::string> queue_;  // not a deque: libstdc++'s empty deque costs ~600 B per connection
   bool writing_ = false;
   bool closing_ = false;  // a close is wanted once the queue drains

@@ -112,6 +112,14 @@ std::vector<Outbound> VisitRooms::on_timeout(Time now) {
   return out;
 }
 
+std::vector<Outbound> VisitRooms::end_visit(const VisitId& visit) {
+  std::vector<Outbound> out;
+  if (auto r = rooms_.find(visit); r != rooms_.end())
+    r->second.end(close_code::kVisitEnded, "the provider ended the visit", out);
+  settle(visit, 0, out);
+  return out;
+}
+
 std::optional<Time> VisitRooms::next_wakeup() const {
   std::optional<Time> next;
   if (!wakeups_.empty()) next = wakeups_.begin()->first;

@@ -65,6 +65,10 @@ class VisitRooms {
   // Call at or after next_wakeup(); early or extra calls are harmless.
   [[nodiscard]] std::vector<Outbound> on_timeout(Time now);
   [[nodiscard]] std::optional<Time> next_wakeup() const;
+  // The visit was ended elsewhere (the provider's POST /api/visits/ID/end):
+  // everyone in its room gets `end` and is closed with kVisitEnded. No room
+  // open for it: nothing to do.
+  [[nodiscard]] std::vector<Outbound> end_visit(const VisitId& visit);
 
   // For metrics and tests.
   [[nodiscard]] std::size_t room_count() const { return rooms_.size(); }

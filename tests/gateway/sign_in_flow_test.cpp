@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "tests/gateway/clinic_accounts.hpp"
+#include "tests/gateway/loopback_clients.hpp"
 #include "tests/gateway/temp_web_root.hpp"
 
 extern char** environ;
@@ -107,18 +108,6 @@ class ApiServer {
   std::vector<std::string> log_;
   std::thread thread_;
 };
-
-http::response<http::string_body> exchange(const net::ip::tcp::endpoint& to, Request req) {
-  net::io_context ioc;
-  net::ip::tcp::socket socket(ioc);
-  socket.connect(to);
-  req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return res;
-}
 
 }  // namespace
 

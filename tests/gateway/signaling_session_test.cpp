@@ -7,6 +7,7 @@
 #include "gateway/signaling_hub.hpp"
 
 #include "temp_web_root.hpp"
+#include "tests/gateway/loopback_clients.hpp"
 
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
@@ -69,53 +70,7 @@ class SignalingServer {
   std::thread thread_;
 };
 
-// A browser's signaling socket, with every read bounded in time.
-class Client {
- public:
-  beast::error_code connect(const tcp::endpoint& endpoint, std::string_view origin) {
-    beast::error_code ec;
-    ws_.next_layer().connect(endpoint, ec);
-    if (ec) return ec;
-    ws_.set_option(websocket::stream_base::decorator(
-        [o = std::string(origin)](websocket::request_type& req) { req.set(http::field::origin, o); }));
-    ws_.handshake(response_, "127.0.0.1", "/signal", ec);
-    return ec;
-  }
-  void send(const std::string& text) {
-    ws_.text(true);
-    ws_.write(net::buffer(text));
-  }
-  // The next message, or nullopt when the connection closed (see close_code()).
-  std::optional<std::string> read() {
-    beast::flat_buffer buffer;
-    beast::error_code ec = net::error::would_block;
-    ws_.async_read(buffer, [&](beast::error_code e, std::size_t) { ec = e; });
-    ioc_.restart();
-    ioc_.run_for(std::chrono::seconds(10));
-    if (ec == net::error::would_block) {  // timed out: fail the test, do not hang
-      ws_.next_layer().cancel();
-      ioc_.restart();
-      ioc_.run();
-      FAIL("no message within 10 s");
-    }
-    if (ec) return std::nullopt;
-    return beast::buffers_to_string(buffer.data());
-  }
-  SignalingMessage read_message() {
-    const auto text = read();
-    REQUIRE(text);
-    auto m = signaling_parse(*text, SignalingDirection::from_gateway);
-    REQUIRE(m);
-    return *m;
-  }
-  std::uint16_t close_code() const { return static_cast<std::uint16_t>(ws_.reason().code); }
-  const websocket::response_type& response() const { return response_; }
-
- private:
-  net::io_context ioc_;
-  websocket::stream<beast::tcp_stream> ws_{ioc_};
-  websocket::response_type response_;
-};
+using Client = tessera::gateway::test::SignalingClient;
 
 // GET /metrics over its own connection, as a scraper would.
 std::string scrape(const tcp::endpoint& endpoint) {

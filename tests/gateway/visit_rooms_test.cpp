@@ -228,6 +228,34 @@ TEST_CASE("ending a visit closes waiting guests and guests that only said hello"
   CHECK(c.rooms.connection_count() == 0);
 }
 
+TEST_CASE("a visit ended from outside closes everyone in its room and frees the provider's room slot",
+          "[gateway][rooms]") {
+  Clinic c;
+  admitted_room(c);
+  c.arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));
+  c.open(P2, kAlice, visit_id(2), session_id(5), 5);  // another of Alice's rooms stays open
+  c.now += 1s;
+  const auto out = c.rooms.end_visit(visit_id(1));
+  CHECK(closed(out, P) == close_code::kVisitEnded);
+  for (const auto who : {G, G2}) {
+    CHECK(closed(out, who) == close_code::kVisitEnded);
+    const auto msgs = sent_to(out, who);
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].type == SignalingType::end);
+  }
+  CHECK_FALSE(touches(out, P2));
+  CHECK(c.rooms.room(visit_id(1)) == nullptr);
+  CHECK(c.rooms.room(visit_id(2)) != nullptr);
+  CHECK(c.rooms.room_count() == 1);
+  CHECK(c.rooms.connection_count() == 1);
+  // Ending it again, or a visit that never had a room, does nothing.
+  CHECK(c.rooms.end_visit(visit_id(1)).empty());
+  CHECK(c.rooms.end_visit(visit_id(9)).empty());
+  // The room's deadlines went with it: a later timeout touches nobody.
+  c.now += 1h;
+  CHECK_FALSE(touches(c.rooms.on_timeout(c.now), P));
+}
+
 TEST_CASE("a denied guest gets the sealed deny and is closed, and cannot be admitted afterwards", "[gateway][rooms]") {
   Clinic c;
   const VisitId v = visit_id(1);
