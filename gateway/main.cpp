@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
   // accounts, stored visits or audit trail. Housekeeping runs on a timer.
   std::unique_ptr<gw::Storage> storage;
   gw::VisitLookup visit_lookup;
+  gw::VisitRecorder visit_recorder;
   boost::asio::steady_timer housekeeping(ioc);
   std::function<void()> housekeep;
   if (!options.data_file.empty()) {
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
               .count());
     };
     visit_lookup = storage->visit_lookup(wall_clock);
+    visit_recorder = storage->visit_recorder(wall_clock, log);
     housekeep = [&, wall_clock] {
       storage->housekeeping(std::chrono::steady_clock::now(), wall_clock(), log);
       housekeeping.expires_after(gw::kHousekeepingInterval);
@@ -151,7 +153,8 @@ int main(int argc, char** argv) {
     // Signaling rooms (issue 9 item 2). A /signal upgrade carrying a
     // provider's session cookie is that provider (http_session.hpp).
     hub = std::make_shared<gw::SignalingHub>(
-        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}, std::move(turn)}, visit_lookup, metrics);
+        ioc.get_executor(), gw::SignalingConfig{options.allowed_origins, gw::Limits{}, std::move(turn)}, visit_lookup, metrics,
+        visit_recorder);
     listener->set_signaling(hub);
   }
   if (storage && !options.allowed_origins.empty()) {

@@ -13,12 +13,12 @@ namespace tessera::gateway {
 namespace net = boost::asio;
 
 SignalingHub::SignalingHub(net::any_io_executor executor, SignalingConfig config, VisitLookup lookup,
-                           std::shared_ptr<Metrics> metrics)
+                           std::shared_ptr<Metrics> metrics, VisitRecorder record)
     : strand_(net::make_strand(std::move(executor))),
       timer_(strand_),
       config_(std::move(config)),
       metrics_(std::move(metrics)),
-      rooms_(config_.limits, std::move(lookup)) {}
+      rooms_(config_.limits, std::move(lookup), std::move(record)) {}
 
 bool SignalingHub::origin_allowed(std::string_view origin) const {
   return std::find(config_.allowed_origins.begin(), config_.allowed_origins.end(), origin) !=

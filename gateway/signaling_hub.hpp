@@ -36,8 +36,9 @@ struct SignalingConfig {
 class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
  public:
   // metrics: rooms open, relays and their latency, refusals (shared with the listener).
+  // lookup, record: the visit store's side of VisitRooms (visit_rooms.hpp).
   SignalingHub(boost::asio::any_io_executor executor, SignalingConfig config, VisitLookup lookup = {},
-               std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>());
+               std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>(), VisitRecorder record = {});
 
   [[nodiscard]] bool origin_allowed(std::string_view origin) const;
   [[nodiscard]] const Limits& limits() const { return config_.limits; }

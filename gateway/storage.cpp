@@ -39,4 +39,29 @@ VisitLookup Storage::visit_lookup(std::function<std::int64_t()> wall_clock) {
   };
 }
 
+VisitRecorder Storage::visit_recorder(std::function<std::int64_t()> wall_clock,
+                                      std::function<void(std::string_view)> log) {
+  return [this, clock = std::move(wall_clock), log = std::move(log)](VisitMoment moment, ProviderId owner,
+                                                                      const VisitId& visit) {
+    const auto failed = [&](std::string_view error) {
+      log(log_line_now(LogLevel::error, "storage_error", {{"step", "record visit"}, {"error", error}}));
+    };
+    const auto now = clock();
+    auto tx = Transaction::begin(db_);
+    if (!tx) return failed(tx.error().message);
+    AuditEvent event = AuditEvent::visit_admitted;
+    if (moment == VisitMoment::ended_by_provider) {
+      event = AuditEvent::visit_ended;
+      if (auto ended = visits_.end(owner, visit, now); !ended) {
+        // Ended through the API already (and audited there): nothing new.
+        if (ended.error().kind == StoreError::Kind::not_found) return;
+        return failed(ended.error().message);
+      }
+    }
+    const auto actor = audit_account_ref(static_cast<std::int64_t>(owner));
+    if (auto s = audit_.append(event, actor, audit_.visit_ref(visit), now); !s) return failed(s.error().message);
+    if (auto s = tx->commit(); !s) failed(s.error().message);
+  };
+}
+
 }  // namespace tessera::gateway

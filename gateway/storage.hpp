@@ -45,6 +45,12 @@ class Storage {
 
   // For VisitRooms: the visit store's answer at the wall clock's time.
   [[nodiscard]] VisitLookup visit_lookup(std::function<std::int64_t()> wall_clock);
+  // For VisitRooms: an admitted guest is audited (visit_admitted); a visit its
+  // provider ends over signaling is ended in the store and audited
+  // (visit_ended) in one transaction, unless the store had it ended already.
+  // A storage failure is a storage_error line on `log`; the room goes on.
+  [[nodiscard]] VisitRecorder visit_recorder(std::function<std::int64_t()> wall_clock,
+                                             std::function<void(std::string_view)> log);
 
  private:
   Storage(Database db, KeyFile keys)

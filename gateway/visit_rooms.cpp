@@ -26,7 +26,8 @@ Hash to_hash(const std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-VisitRooms::VisitRooms(Limits limits, VisitLookup lookup) : limits_(limits), lookup_(std::move(lookup)) {}
+VisitRooms::VisitRooms(Limits limits, VisitLookup lookup, VisitRecorder record)
+    : limits_(limits), lookup_(std::move(lookup)), record_(std::move(record)) {}
 
 VisitRooms::Connection& VisitRooms::connection(ConnectionId id, Time now) {
   auto it = connections_.find(id);
@@ -228,6 +229,7 @@ Outcome VisitRooms::in_room(Connection& c, VisitRoom& room, const SignalingMessa
       // Admitted: the guest may now relay media through TURN (away: on resume).
       if (const auto* guest = room.find(msg.session); guest && guest->connection)
         out.push_back(Outbound::grant_turn(*guest->connection));
+      if (record_) record_(VisitMoment::guest_admitted, room.owner(), c.visit);
       return std::nullopt;
     }
     case SignalingType::deny:
@@ -240,8 +242,13 @@ Outcome VisitRooms::in_room(Connection& c, VisitRoom& room, const SignalingMessa
       return room.relay(c.session, msg, now, out);
     case SignalingType::end:
       if (msg.session != c.session) return not_yours;
-      if (c.as_provider) room.end(close_code::kVisitEnded, "the provider ended the visit", out);
-      else room.guest_leave(c.session, now, out);
+      if (!c.as_provider) {
+        room.guest_leave(c.session, now, out);
+        return std::nullopt;
+      }
+      // Kept first: a visit ended here must not reopen on the provider's next hello.
+      if (record_) record_(VisitMoment::ended_by_provider, room.owner(), c.visit);
+      room.end(close_code::kVisitEnded, "the provider ended the visit", out);
       return std::nullopt;
     default:  // hello and resume are handled before; the rest cannot be parsed to_gateway
       return Refusal{SignalingErrorCode::internal, "unexpected message", close_code::kBadMessage};

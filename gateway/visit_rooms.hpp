@@ -49,9 +49,16 @@ namespace tessera::gateway {
 // visit store of issue 9 item 5 answers this).
 using VisitLookup = std::function<std::optional<RoomSettings>(ProviderId, const VisitId&)>;
 
+// What happens in a room that the visit store and the audit trail keep: a
+// guest admitted, the visit ended by its provider over signaling (the same end
+// as POST /api/visits/ID/end). Called during on_message, on the core's strand;
+// it does the storage I/O itself. Empty: nothing is kept.
+enum class VisitMoment { guest_admitted, ended_by_provider };
+using VisitRecorder = std::function<void(VisitMoment, ProviderId owner, const VisitId&)>;
+
 class VisitRooms {
  public:
-  explicit VisitRooms(Limits limits = {}, VisitLookup lookup = {});
+  explicit VisitRooms(Limits limits = {}, VisitLookup lookup = {}, VisitRecorder record = {});
 
   // A new connection: it must say hello (or resume) within limits().hello_timeout.
   void on_connected(ConnectionId connection, Time now);
@@ -104,6 +111,7 @@ class VisitRooms {
 
   Limits limits_;
   VisitLookup lookup_;
+  VisitRecorder record_;
   std::unordered_map<ConnectionId, Connection> connections_;
   std::map<VisitId, VisitRoom> rooms_;
   std::map<ProviderId, std::size_t> rooms_per_provider_;

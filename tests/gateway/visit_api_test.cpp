@@ -57,7 +57,8 @@ class VisitServer {
     const std::vector<std::string> origins{std::string(kClinicOrigin)};
     hub_ =
         std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{origins, Limits{}, {}},
-                                       storage_->visit_lookup(wall_now));
+                                       storage_->visit_lookup(wall_now), std::make_shared<Metrics>(),
+                                       storage_->visit_recorder(wall_now, [](std::string_view) {}));
     accounts_ = make_account_api(*storage_, origins);
     listener_ =
         std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr);
@@ -143,6 +144,36 @@ std::string join(const VisitId& v, std::uint8_t session_tag) {
   return signaling_serialize(m);
 }
 
+std::string admit(const VisitId& v, std::uint8_t session_tag) {
+  SignalingMessage m;
+  m.type = SignalingType::admit;
+  m.visit = v;
+  m.session.fill(session_tag);
+  m.payload.assign(kProviderAcceptBytes, 0x33);
+  return signaling_serialize(m);
+}
+std::string end_message(const VisitId& v, std::uint8_t session_tag) {
+  SignalingMessage m;
+  m.type = SignalingType::end;
+  m.visit = v;
+  m.session.fill(session_tag);
+  return signaling_serialize(m);
+}
+
+// The audit trail's event names, oldest first.
+std::vector<std::string> audit_events(Storage& storage) {
+  auto select = storage.database().prepare("SELECT kind FROM audit ORDER BY seq");
+  REQUIRE(select);
+  std::vector<std::string> events;
+  while (true) {
+    auto row = select->step();
+    REQUIRE(row);
+    if (!*row) break;
+    events.push_back(select->text(0));
+  }
+  return events;
+}
+
 // Connects (with `cookie` on the upgrade, if any), says hello as provider of
 // `v`, and returns the error code the gateway answered with.
 SignalingErrorCode provider_refusal(VisitServer& server, const VisitId& v,
@@ -213,6 +244,51 @@ TEST_CASE("a provider creates a visit, opens its room with the session cookie, a
   REQUIRE(head_after);
   CHECK(head_after->count == head_before->count + 2);
   const auto verdict = server.storage().audit().verify(*head_after);
+  REQUIRE(verdict);
+  CHECK(verdict->intact());
+}
+
+TEST_CASE("a guest admitted and the provider's own end over signaling are kept: the visit is ended and both are audited",
+          "[gateway][visits]") {
+  TempWebRoot web;
+  VisitServer server(web.web());
+  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  const VisitId v = fresh_visit_id();
+  const auto id = base64url_encode(v);
+  REQUIRE(create_visit(server, ada, {{"visit", id}}).result() == http::status::created);
+
+  SignalingClient provider;
+  REQUIRE_FALSE(provider.connect(server.endpoint(), kClinicOrigin, ada.cookie_header()));
+  provider.send(hello(SignalingRole::provider, v, 0x40));
+  SignalingClient guest;
+  REQUIRE_FALSE(guest.connect(server.endpoint(), kClinicOrigin));
+  guest.send(hello(SignalingRole::guest, v, 0x80));
+  guest.send(join(v, 0x80));
+  REQUIRE(provider.read_message().type == SignalingType::waiting);
+  provider.send(admit(v, 0x80));
+  REQUIRE(guest.read_message().type == SignalingType::admit);
+
+  // The provider ends the visit from the call screen, not through the API.
+  provider.send(end_message(v, 0x40));
+  CHECK(guest.read_message().type == SignalingType::end);
+  CHECK_FALSE(guest.read());
+  CHECK(guest.close_code() == close_code::kVisitEnded);
+  CHECK_FALSE(provider.read());
+
+  // Ended in the store: listed as ended, the API cannot end it twice, no room reopens.
+  const auto after = json::parse(list_visits(server, ada).body(), nullptr, false);
+  REQUIRE(after.size() == 1);
+  CHECK(after[0]["state"] == "ended");
+  CHECK(end_visit(server, ada, id).result() == http::status::not_found);
+  CHECK(provider_refusal(server, v, ada.cookie_header()) == SignalingErrorCode::unknown_visit);
+
+  const auto events = audit_events(server.storage());
+  REQUIRE(events.size() >= 3);
+  CHECK(std::vector<std::string>(events.end() - 3, events.end()) ==
+        std::vector<std::string>{"visit_created", "visit_admitted", "visit_ended"});
+  const auto head = server.storage().audit().head();
+  REQUIRE(head);
+  const auto verdict = server.storage().audit().verify(*head);
   REQUIRE(verdict);
   CHECK(verdict->intact());
 }
