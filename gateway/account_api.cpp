@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "gateway/operations.hpp"
@@ -14,6 +15,7 @@
 
 namespace tessera::gateway {
 namespace http = boost::beast::http;
+namespace net = boost::asio;
 using nlohmann::json;
 
 namespace {
@@ -137,7 +139,13 @@ std::optional<Response> AccountApi::handle(const Request& req, const std::string
   if (!path.starts_with(kApiPrefix)) return std::nullopt;
   const auto seconds = unix_seconds(now);
   if (path == kSessionPath) {
-    if (req.method() == http::verb::post) return sign_in(req, remote_address, now);
+    if (req.method() == http::verb::post) {
+      auto begun = begin_sign_in(req, remote_address, now);
+      if (auto* answer = std::get_if<Response>(&begun)) return std::move(*answer);
+      auto& attempt = *std::get<std::shared_ptr<SignInAttempt>>(begun);
+      attempt.check(dummy_hash_);
+      return finish_sign_in(req, attempt);
+    }
     if (req.method() == http::verb::get) return who_am_i(req, seconds);
     if (req.method() == http::verb::delete_) return sign_out(req, seconds);
     return json_error(req, http::status::method_not_allowed, "method not allowed");
@@ -148,7 +156,27 @@ std::optional<Response> AccountApi::handle(const Request& req, const std::string
   return json_error(req, http::status::not_found, "not found");
 }
 
-Response AccountApi::sign_in(const Request& req, const std::string& remote_address, WallClock now) {
+bool AccountApi::is_sign_in(const Request& req) {
+  return req.method() == http::verb::post && target_path(req.target()) == kSessionPath;
+}
+
+void AccountApi::sign_in_async(const Request& req, const std::string& remote_address, WallClock now,
+                               net::any_io_executor home, std::function<void(Response)> done) {
+  auto begun = begin_sign_in(req, remote_address, now);
+  if (auto* answer = std::get_if<Response>(&begun)) return done(std::move(*answer));
+  auto attempt = std::get<std::shared_ptr<SignInAttempt>>(std::move(begun));
+  const auto worker = worker_ ? worker_ : home;
+  // The API outlives the attempt (main owns it until the I/O thread stops);
+  // req outlives it too (the caller's promise).
+  net::post(worker, [this, &req, home, attempt, done = std::move(done)]() mutable {
+    attempt->check(dummy_hash_);
+    net::post(home, [this, &req, attempt, done = std::move(done)] { done(finish_sign_in(req, *attempt)); });
+  });
+}
+
+std::variant<Response, std::shared_ptr<SignInAttempt>> AccountApi::begin_sign_in(const Request& req,
+                                                                                const std::string& remote_address,
+                                                                                WallClock now) {
   if (!origin_allowed(req)) return json_error(req, http::status::forbidden, "origin not allowed");
   const auto steady = Time{std::chrono::duration_cast<Time::duration>(now.time_since_epoch())};
   if (!throttle_.allow(remote_address, steady)) return json_error(req, http::status::too_many_requests, kSignInFailed);
@@ -159,19 +187,31 @@ Response AccountApi::sign_in(const Request& req, const std::string& remote_addre
     return json_error(req, http::status::bad_request, "expected {login, password, code}");
   }
   const auto& login = body["login"].get_ref<const std::string&>();
-  const auto& password = body["password"].get_ref<const std::string&>();
-  const auto& code = body["code"].get_ref<const std::string&>();
-  const auto seconds = unix_seconds(now);
+  if (logins_in_flight_.size() >= kMaxSignInsInFlight)
+    return json_error(req, http::status::service_unavailable, "busy, try again");
+  if (logins_in_flight_.count(login)) return json_error(req, http::status::too_many_requests, kSignInFailed);
 
   // A session the request already carries ends here, whatever the outcome.
   if (const auto old = request_token(req)) (void)store_.end_session(old->span());
 
   auto found = store_.find_by_login(login);
   if (!found) return json_error(req, http::status::internal_server_error, "internal error");
-  const Account* account = found->has_value() ? &**found : nullptr;
-  std::optional<TotpSeed> seed;
-  if (account) seed = store_.open_seed(*account);
-  const auto decision = decide_sign_in(account, seed ? &*seed : nullptr, password, code, seconds, dummy_hash_);
+  auto attempt = std::make_shared<SignInAttempt>();
+  attempt->login = login;
+  attempt->account = std::move(*found);
+  if (attempt->account) attempt->seed = store_.open_seed(*attempt->account);
+  attempt->password = body["password"].get_ref<const std::string&>();
+  attempt->code = body["code"].get_ref<const std::string&>();
+  attempt->now = unix_seconds(now);
+  logins_in_flight_.insert(login);
+  return attempt;
+}
+
+Response AccountApi::finish_sign_in(const Request& req, SignInAttempt& attempt) {
+  logins_in_flight_.erase(attempt.login);
+  const Account* account = attempt.account ? &*attempt.account : nullptr;
+  const auto& decision = attempt.decision;
+  const auto seconds = attempt.now;
   if (account && decision.update) {
     if (auto s = store_.save_throttle(account->id, *decision.update); !s) {
       return json_error(req, http::status::internal_server_error, "internal error");
@@ -185,9 +225,7 @@ Response AccountApi::sign_in(const Request& req, const std::string& remote_addre
   }
   record(AuditEvent::sign_in, who, kAuditNobody, seconds);
 
-  if (password_needs_rehash(account->password_hash)) {
-    if (auto hash = password_hash(password)) (void)store_.set_password_hash(account->id, *hash);
-  }
+  if (attempt.new_hash) (void)store_.set_password_hash(account->id, *attempt.new_hash);
   auto session = store_.open_session(account->id, seconds);
   if (!session) return json_error(req, http::status::internal_server_error, "internal error");
   std::string token(base64url_encoded_size(kSessionTokenBytes), '\0');

@@ -16,11 +16,16 @@
 // failure is 401 {"error":"sign-in failed"}; an address over its rate gets
 // 429 with the same text. Nothing here logs; the HTTP session's one line per
 // request carries method and status only.
+#include <boost/asio/any_io_executor.hpp>
+
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +43,13 @@ inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 inline constexpr std::string_view kApiPrefix = "/api/";
 
 using WallClock = std::chrono::system_clock::time_point;
+
+// Sign-ins whose Argon2id check is queued or running at once; one more is
+// answered 503 (each check holds 64 MiB for about 0.1 s). A second attempt
+// for a login that has one in flight is answered like a rate limit (429,
+// "sign-in failed") whether the login exists or not, so two racing attempts
+// can never both read the same failure count or TOTP step.
+inline constexpr std::size_t kMaxSignInsInFlight = 16;
 
 // The signed-in caller, if any.
 using Caller = std::optional<SessionView>;
@@ -73,7 +85,18 @@ class AccountApi {
 
   // The answer for a /api/ target, or nullopt for every other target.
   // remote_address: the peer's IP as text (for the per-address throttle).
+  // A sign-in answered here runs its Argon2id check on the calling thread.
   [[nodiscard]] std::optional<Response> handle(const Request& req, const std::string& remote_address, WallClock now);
+
+  // POST /api/session, with the Argon2id check off the I/O thread: the rest
+  // runs on `home` (the caller's executor, which must be the one every other
+  // call here comes from), the check on the worker set_worker() gave, and
+  // done(answer) is called on `home`. req must stay valid until then.
+  [[nodiscard]] static bool is_sign_in(const Request& req);
+  void sign_in_async(const Request& req, const std::string& remote_address, WallClock now,
+                     boost::asio::any_io_executor home, std::function<void(Response)> done);
+  // Where sign_in_async runs Argon2id (a thread pool's executor). Unset: on `home`.
+  void set_worker(boost::asio::any_io_executor worker) { worker_ = std::move(worker); }
 
   // The caller the request's cookie names (touching its last-seen time).
   [[nodiscard]] Caller authenticate(const Request& req, std::int64_t now);
@@ -87,7 +110,11 @@ class AccountApi {
   [[nodiscard]] AccountStore& store() { return store_; }
 
  private:
-  [[nodiscard]] Response sign_in(const Request& req, const std::string& remote_address, WallClock now);
+  // The sign-in's halves around SignInAttempt::check(); begin answers at
+  // once (Response) when the attempt ends before any Argon2id.
+  [[nodiscard]] std::variant<Response, std::shared_ptr<SignInAttempt>> begin_sign_in(
+      const Request& req, const std::string& remote_address, WallClock now);
+  [[nodiscard]] Response finish_sign_in(const Request& req, SignInAttempt& attempt);
   [[nodiscard]] Response who_am_i(const Request& req, std::int64_t now);
   [[nodiscard]] Response sign_out(const Request& req, std::int64_t now);
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
@@ -99,6 +126,8 @@ class AccountApi {
   std::vector<std::string> allowed_origins_;
   std::string dummy_hash_;
   AuditTrail* audit_;
+  boost::asio::any_io_executor worker_;
+  std::set<std::string> logins_in_flight_;  // between begin_sign_in and finish_sign_in
 };
 
 }  // namespace tessera::gateway

@@ -121,6 +121,11 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
   if (auto ops = handle_operations_request(req, *metrics_)) return do_write(std::move(*ops));
+  if (accounts_ && AccountApi::is_sign_in(req)) {
+    // Argon2id runs off the I/O thread; the answer comes back on this executor.
+    return accounts_->sign_in_async(req, remote_address(), std::chrono::system_clock::now(), stream_.get_executor(),
+                                    [self = this->shared_from_this()](Response res) { self->do_write(std::move(res)); });
+  }
   if (auto api = visits_ ? visits_->handle(req, std::chrono::system_clock::now()) : std::nullopt) {
     return do_write(std::move(*api));
   }

@@ -19,6 +19,7 @@
 #include "gateway/visit_api.hpp"
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context ioc{1};
+  // Argon2id for sign-ins runs here, never on the I/O thread (account_api.hpp).
+  boost::asio::thread_pool sign_in_worker{1};
   // Structured logs (log_line.hpp): JSON lines on stdout, after the
   // "listening on" line; flushed, so a collector sees each as it happens.
   const auto log = [](std::string_view line) { std::cout << line << std::endl; };
@@ -161,6 +164,7 @@ int main(int argc, char** argv) {
     // Provider and admin sign-in (/api/session, /api/admin/...): needs both
     // the stored accounts and an Origin allowlist for its CSRF checks.
     auto accounts = gw::make_account_api(*storage, options.allowed_origins);
+    accounts->set_worker(sign_in_worker.get_executor());
     listener->set_accounts(accounts);
     // Visits (/api/visits): providers create, list and end their own; an
     // ended visit's signaling room closes at once.
@@ -190,5 +194,8 @@ int main(int argc, char** argv) {
             << std::endl;  // flushed: the caller is waiting for this line
   if (housekeep) housekeep();  // logs the audit head at start, after the line above
   ioc.run();
+  // A check still running refers to the accounts API: let it end first.
+  sign_in_worker.stop();
+  sign_in_worker.join();
   return 0;
 }

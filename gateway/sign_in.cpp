@@ -1,6 +1,8 @@
 // The sign-in decision and throttles: see sign_in.hpp.
 #include "gateway/sign_in.hpp"
 
+#include <sodium.h>
+
 #include "gateway/password.hpp"
 
 namespace tessera::gateway {
@@ -36,6 +38,16 @@ SignInDecision decide_sign_in(const Account* account, const TotpSeed* seed, std:
   }
   out.update = state;
   return out;
+}
+
+SignInAttempt::~SignInAttempt() {
+  sodium_memzero(password.data(), password.capacity());
+  sodium_memzero(code.data(), code.capacity());
+}
+
+void SignInAttempt::check(std::string_view dummy_hash) {
+  decision = decide_sign_in(account ? &*account : nullptr, seed ? &*seed : nullptr, password, code, now, dummy_hash);
+  if (decision.accepted && password_needs_rehash(account->password_hash)) new_hash = password_hash(password);
 }
 
 bool SignInThrottle::allow(const std::string& address, Time now) {

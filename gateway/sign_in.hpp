@@ -51,6 +51,31 @@ struct SignInDecision {
 [[nodiscard]] SignInDecision decide_sign_in(const Account* account, const TotpSeed* seed, std::string_view password,
                                             std::string_view code, std::int64_t now, std::string_view dummy_hash);
 
+// One sign-in attempt between its halves (account_api.cpp): the I/O thread
+// loads it, check() does the slow part on a worker thread (Argon2id: about
+// 0.1 s and 64 MiB), and the I/O thread saves what it decided. check() reads
+// nothing but the attempt, so the worker shares no state with anyone. Not
+// copyable or movable: the password is wiped where it was written.
+struct SignInAttempt {
+  SignInAttempt() = default;
+  SignInAttempt(const SignInAttempt&) = delete;
+  SignInAttempt& operator=(const SignInAttempt&) = delete;
+  ~SignInAttempt();
+
+  // Inputs, from the request and the store.
+  std::string login;                // which guard slot the attempt holds (in memory only)
+  std::optional<Account> account;   // none for an unknown login
+  std::optional<TotpSeed> seed;     // none when unknown or the seed does not open
+  std::string password;
+  std::string code;
+  std::int64_t now = 0;
+  // Outputs of check().
+  SignInDecision decision;
+  std::optional<std::string> new_hash;  // accepted, and the stored hash used older limits
+
+  void check(std::string_view dummy_hash);
+};
+
 // The per-address token buckets. Addresses are kept in memory only.
 class SignInThrottle {
  public:

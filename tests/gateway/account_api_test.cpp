@@ -281,3 +281,77 @@ TEST_CASE("cookie_value finds our cookie among others", "[sign-in]") {
   CHECK_FALSE(cookie_value("a=1; b=2", kSessionCookie));
   CHECK_FALSE(cookie_value("", kSessionCookie));
 }
+
+TEST_CASE("a sign-in's Argon2id check runs on the worker, and a login has one attempt in flight at a time",
+          "[sign-in]") {
+  Clinic c;
+  const auto seed = c.add("dr.ada", Role::provider);
+  boost::asio::io_context home;
+  boost::asio::io_context worker;  // not run until the test says so: the check waits there
+  c.api.set_worker(worker.get_executor());
+  const auto at = WallClock(std::chrono::seconds(c.now));
+  const auto request = [&](std::string_view login, std::string_view code) {
+    return api_request(http::verb::post, "/api/session", sign_in_body(login, kGoodPassword, code));
+  };
+  std::vector<Response> answers;
+  const auto collect = [&](Response res) { answers.push_back(std::move(res)); };
+
+  const auto ada = request("dr.ada", c.code(seed));
+  const auto nobody = request("nobody", "000000");
+  REQUIRE(AccountApi::is_sign_in(ada));
+  c.api.sign_in_async(ada, c.address, at, home.get_executor(), collect);
+  c.api.sign_in_async(nobody, "192.0.2.2", at, home.get_executor(), collect);
+  home.poll();
+  CHECK(answers.empty());  // both wait for the worker: nothing was decided on the I/O side
+
+  // A second attempt for either login while the first is in flight: refused
+  // at once, the same way for an existing and an unknown login.
+  const auto again = request("dr.ada", c.code(seed));
+  const auto nobody_again = request("nobody", "000000");
+  c.api.sign_in_async(again, "192.0.2.3", at, home.get_executor(), collect);
+  c.api.sign_in_async(nobody_again, "192.0.2.4", at, home.get_executor(), collect);
+  REQUIRE(answers.size() == 2);
+  CHECK(answers[0].result() == http::status::too_many_requests);
+  CHECK(answers[1].result() == http::status::too_many_requests);
+  CHECK(answers[0].body() == answers[1].body());
+
+  // The worker checks; the answers come back on the home executor.
+  worker.run();
+  CHECK(answers.size() == 2);
+  home.restart();  // its poll() above ran out of work
+  home.run();
+  REQUIRE(answers.size() == 4);
+  CHECK(answers[2].result() == http::status::ok);
+  CHECK(answers[3].result() == http::status::unauthorized);
+  CHECK(cookie_token(answers[2]).size() > 0);
+
+  // The slots are free again: the same code is now a replay, refused as a failure.
+  home.restart();
+  worker.restart();
+  c.api.sign_in_async(again, "192.0.2.3", at, home.get_executor(), collect);
+  worker.run();
+  home.run();
+  REQUIRE(answers.size() == 5);
+  CHECK(answers[4].result() == http::status::unauthorized);
+}
+
+TEST_CASE("sign-ins in flight are limited: one more than the limit is told to try again", "[sign-in]") {
+  Clinic c;
+  boost::asio::io_context home;
+  boost::asio::io_context worker;  // never run: every attempt stays in flight
+  c.api.set_worker(worker.get_executor());
+  const auto at = WallClock(std::chrono::seconds(c.now));
+  std::vector<Request> requests;
+  for (std::size_t i = 0; i <= kMaxSignInsInFlight; ++i) {
+    requests.push_back(api_request(http::verb::post, "/api/session",
+                                   sign_in_body("login" + std::to_string(i), kGoodPassword, "000000")));
+  }
+  std::vector<Response> answers;
+  for (std::size_t i = 0; i <= kMaxSignInsInFlight; ++i) {
+    // A different address each: the per-address bucket is not what stops them.
+    c.api.sign_in_async(requests[i], "192.0.2." + std::to_string(i + 1), at, home.get_executor(),
+                        [&](Response res) { answers.push_back(std::move(res)); });
+  }
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].result() == http::status::service_unavailable);
+}
