@@ -38,7 +38,7 @@ template <class Stream>
 HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
                                  RequestLog log, std::shared_ptr<Metrics> metrics,
                                  std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts,
-                                 std::shared_ptr<VisitApi> visits)
+                                 std::shared_ptr<VisitApi> visits, bool metrics_allowed)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
@@ -48,7 +48,8 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
       metrics_(std::move(metrics)),
       signaling_(std::move(signaling)),
       accounts_(std::move(accounts)),
-      visits_(std::move(visits)) {
+      visits_(std::move(visits)),
+      metrics_allowed_(metrics_allowed) {
   metrics_->http_opened();
 }
 
@@ -120,7 +121,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // Only known verbs are logged by name: an unknown method is client text.
   method_ = req.method() == http::verb::unknown ? std::string_view("OTHER")
                                                 : std::string_view(http::to_string(req.method()));
-  if (auto ops = handle_operations_request(req, *metrics_)) return do_write(std::move(*ops));
+  if (auto ops = handle_operations_request(req, *metrics_, metrics_allowed_)) return do_write(std::move(*ops));
   if (accounts_ && AccountApi::is_sign_in(req)) {
     // Argon2id runs off the I/O thread; the answer comes back on this executor.
     return accounts_->sign_in_async(req, remote_address(), std::chrono::system_clock::now(), stream_.get_executor(),

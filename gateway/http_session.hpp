@@ -52,7 +52,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
               std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {},
-              std::shared_ptr<VisitApi> visits = {});
+              std::shared_ptr<VisitApi> visits = {}, bool metrics_allowed = false);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -80,6 +80,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
   std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
   std::shared_ptr<VisitApi> visits_;         // null: no /api/visits
+  bool metrics_allowed_;                     // the peer may read /metrics
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive until its async_write completes

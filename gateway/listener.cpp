@@ -1,6 +1,8 @@
 // Accept loop: see listener.hpp.
 #include "gateway/listener.hpp"
 
+#include <algorithm>
+
 #include "gateway/log_line.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
@@ -95,13 +97,16 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return do_accept();
   }
+  const bool metrics_allowed =
+      remote.address().is_loopback() ||
+      std::find(metrics_allowed_.begin(), metrics_allowed_.end(), remote.address()) != metrics_allowed_.end();
   if (tls_) {
     std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), std::move(*slot), site_, log_,
-                                             metrics_, signaling_, accounts_, visits_)
+                                             metrics_, signaling_, accounts_, visits_, metrics_allowed)
         ->run();
   } else {
     std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), std::move(*slot), site_, log_,
-                                               metrics_, signaling_, accounts_, visits_)
+                                               metrics_, signaling_, accounts_, visits_, metrics_allowed)
         ->run();
   }
   do_accept();

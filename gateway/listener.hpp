@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace tessera::gateway {
 
@@ -38,6 +39,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void set_accounts(std::shared_ptr<AccountApi> accounts) { accounts_ = std::move(accounts); }
   // Serve the visits API (/api/visits) through this (before run()).
   void set_visits(std::shared_ptr<VisitApi> visits) { visits_ = std::move(visits); }
+  // Peers besides loopback that may read /metrics (before run()).
+  void set_metrics_allowed(std::vector<boost::asio::ip::address> peers) { metrics_allowed_ = std::move(peers); }
 
   void run();   // start accepting; call after a successful open()
   void stop();  // stop accepting; sessions in flight are not touched
@@ -57,6 +60,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   std::shared_ptr<AddressLimiter> limiter_ = std::make_shared<AddressLimiter>();
+  std::vector<boost::asio::ip::address> metrics_allowed_;
 };
 
 }  // namespace tessera::gateway

@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
       ioc, std::make_shared<const gw::StaticSite>(std::move(*site)), log, metrics);
   listener->set_tls(tls);
   listener->set_max_connections_per_address(options.max_connections_per_address);
+  listener->set_metrics_allowed(options.metrics_allowed);
   std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). A /signal upgrade carrying a

@@ -40,10 +40,15 @@ Response metrics_response(const Request& req, const Metrics& metrics) {
   return text_response(req, kMetricsContentType, metrics.render());
 }
 
-std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics) {
+std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics,
+                                                  bool metrics_allowed) {
   const auto path = target_path(req.target());
   if (path == kHealthPath) return healthz_response(req);
-  if (path == kMetricsPath) return metrics_response(req, metrics);
+  if (path == kMetricsPath) {
+    // The same 404 as any missing file: nothing says there is something here.
+    if (!metrics_allowed) return make_error_response(http::status::not_found, req.version(), req.keep_alive());
+    return metrics_response(req, metrics);
+  }
   return std::nullopt;
 }
 

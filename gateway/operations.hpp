@@ -3,7 +3,9 @@
 // like handle_request: no sockets, so they are unit-tested without a network.
 //   GET /healthz  200 "ok\n", text/plain, no-store: the process is up and its
 //                 I/O thread answers. Nothing else is checked.
-//   GET /metrics  200, the Prometheus text format (metrics.hpp), no-store.
+//   GET /metrics  200, the Prometheus text format (metrics.hpp), no-store;
+//                 404 unless the caller says the peer may read it (loopback,
+//                 or --metrics-allow): the counts show how busy a clinic is.
 // Both carry the usual security headers; GET and HEAD only (others: 405).
 // The query string is ignored.
 #include "gateway/http_headers.hpp"
@@ -25,6 +27,8 @@ inline constexpr std::string_view kHealthPath = "/healthz";
 
 // The answer for an operations path, or nullopt for every other target (the
 // static site answers those).
-[[nodiscard]] std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics);
+// metrics_allowed: whether this peer may read /metrics.
+[[nodiscard]] std::optional<Response> handle_operations_request(const Request& req, const Metrics& metrics,
+                                                                bool metrics_allowed);
 
 }  // namespace tessera::gateway

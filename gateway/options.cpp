@@ -14,9 +14,10 @@ using tcp = net::ip::tcp;
 namespace {
 
 // Every flag that takes a value (--help, which takes none, is handled first).
-constexpr std::array<std::string_view, 12> kFlags{
+constexpr std::array<std::string_view, 13> kFlags{
     "--listen",   "--web-root",         "--allow-origin", "--data",   "--key-file", "--tls-cert",
-    "--tls-key",  "--max-connections-per-address", "--turn-url", "--turn-secret-file", "--turn-ttl", "--config"};
+    "--tls-key",  "--max-connections-per-address", "--turn-url", "--turn-secret-file", "--turn-ttl", "--config",
+    "--metrics-allow"};
 
 OptionsError error(std::string text) { return OptionsError{std::move(text)}; }
 
@@ -145,6 +146,17 @@ std::variant<Options, OptionsError> parse_options(std::span<const std::string_vi
       if (value.empty() || rc != std::errc{} || end != value.data() + value.size() || n < 60 || n > 86400)
         return error("--turn-ttl must be a number of seconds from 60 to 86400");
       options.turn_ttl = std::chrono::seconds(n);
+    } else if (name == "--metrics-allow") {
+      options.metrics_allowed.clear();
+      for (std::string_view rest = value;;) {
+        const auto comma = rest.find(',');
+        boost::system::error_code ec;
+        const auto address = boost::asio::ip::make_address(std::string(rest.substr(0, comma)), ec);
+        if (ec) return error("--metrics-allow: each entry must be an IP address, e.g. 10.0.0.5 or ::1");
+        options.metrics_allowed.push_back(address);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
     } else if (name == "--max-connections-per-address") {
       unsigned n = 0;
       const auto [end, rc] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -192,7 +204,7 @@ std::span<const std::string_view> option_flags() { return kFlags; }
 std::string usage_text() {
   return R"(Usage: tessera-gateway --web-root DIR [--listen ADDR:PORT] [--allow-origin LIST]
                        [--data FILE --key-file FILE] [--tls-cert FILE --tls-key FILE]
-                       [--max-connections-per-address N] [--config FILE]
+                       [--max-connections-per-address N] [--metrics-allow LIST] [--config FILE]
                        [--turn-url LIST --turn-secret-file FILE [--turn-ttl SECONDS]]
        tessera-gateway audit verify --data FILE --key-file FILE [--expect-head COUNT:MAC]
 
@@ -206,9 +218,10 @@ name, token, secret, link or message content. SIGINT or SIGTERM stops accepting,
 every /signal WebSocket with code 1001 (going away: reconnect), waits up to
 5 s for those closes, and exits with code 0.
 
-Operations (always served, GET and HEAD, no-store):
-  /healthz  200 "ok": the process is up and answering.
-  /metrics  Prometheus text format: open HTTP and signaling connections,
+Operations (GET and HEAD, no-store):
+  /healthz  200 "ok", to anyone: the process is up and answering.
+  /metrics  to loopback peers and those in --metrics-allow only (404 for
+            anyone else). Prometheus text format: open HTTP and signaling connections,
             rooms open, relay messages forwarded, rejects by reason (fixed
             names: the signaling error codes, message_too_big, binary_frame,
             slow_reader, origin_refused, tls_handshake, connection_limit)
@@ -245,6 +258,10 @@ Options:
                       4096, default 32. One more is closed as soon as it is
                       accepted (counted as connection_limit); the others are
                       not touched.
+  --metrics-allow LIST
+                      comma-separated IP addresses (a Prometheus on another
+                      host) that may read /metrics besides loopback peers.
+                      Default: loopback only.
   --data FILE         the SQLite database (created 0600 if missing; its
                       directory must exist; refused if group/other may read
                       it or if written by a newer gateway). Holds visits

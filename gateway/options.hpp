@@ -40,6 +40,9 @@ struct Options {
   std::vector<std::string> turn_urls;
   std::filesystem::path turn_secret_file;
   std::chrono::seconds turn_ttl{6 * 3600};
+  // Peers besides loopback that may read /metrics (a Prometheus on another
+  // host); everyone else gets 404. Exact addresses.
+  std::vector<boost::asio::ip::address> metrics_allowed;
   bool show_help = false;
 
   [[nodiscard]] bool tls() const { return !tls_cert.empty(); }

@@ -94,7 +94,7 @@ TEST_CASE("metrics_endpoint_serves_the_text_format_uncached", "[gateway][metrics
   Metrics m;
   m.set_rooms_open(1);
   http::request<http::string_body> req{http::verb::get, "/metrics", 11};
-  const auto res = handle_operations_request(req, m);
+  const auto res = handle_operations_request(req, m, true);
   REQUIRE(res);
   CHECK(res->result() == http::status::ok);
   CHECK(res->at(http::field::content_type) == "text/plain; version=0.0.4; charset=utf-8");
@@ -102,5 +102,17 @@ TEST_CASE("metrics_endpoint_serves_the_text_format_uncached", "[gateway][metrics
   CHECK(res->at("X-Content-Type-Options") == "nosniff");
   CHECK(has_line(res->body(), "tessera_gateway_rooms_open 1"));
   req.method(http::verb::delete_);
-  CHECK(handle_operations_request(req, m)->result() == http::status::method_not_allowed);
+  CHECK(handle_operations_request(req, m, true)->result() == http::status::method_not_allowed);
+}
+
+TEST_CASE("metrics are a plain 404 to a peer that may not read them, while healthz answers everyone",
+          "[gateway][metrics]") {
+  Metrics m;
+  const http::request<http::string_body> metrics_req{http::verb::get, "/metrics", 11};
+  const auto refused = handle_operations_request(metrics_req, m, false);
+  REQUIRE(refused);
+  CHECK(refused->result() == http::status::not_found);
+  CHECK(refused->body().find("tessera_") == std::string::npos);
+  const http::request<http::string_body> health_req{http::verb::get, "/healthz", 11};
+  CHECK(handle_operations_request(health_req, m, false)->result() == http::status::ok);
 }

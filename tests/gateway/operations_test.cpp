@@ -28,7 +28,7 @@ void check_security_headers(const Response& res) {
 }  // namespace
 
 TEST_CASE("healthz_answers_ok_as_uncached_plain_text_with_security_headers", "[gateway][operations]") {
-  const auto res = handle_operations_request(request(http::verb::get, "/healthz"), metrics);
+  const auto res = handle_operations_request(request(http::verb::get, "/healthz"), metrics, true);
   REQUIRE(res);
   CHECK(res->result() == http::status::ok);
   CHECK(res->body() == "ok\n");
@@ -39,10 +39,10 @@ TEST_CASE("healthz_answers_ok_as_uncached_plain_text_with_security_headers", "[g
 }
 
 TEST_CASE("healthz_ignores_the_query_and_answers_head_without_a_body", "[gateway][operations]") {
-  const auto query = handle_operations_request(request(http::verb::get, "/healthz?probe=1"), metrics);
+  const auto query = handle_operations_request(request(http::verb::get, "/healthz?probe=1"), metrics, true);
   REQUIRE(query);
   CHECK(query->body() == "ok\n");
-  const auto head = handle_operations_request(request(http::verb::head, "/healthz"), metrics);
+  const auto head = handle_operations_request(request(http::verb::head, "/healthz"), metrics, true);
   REQUIRE(head);
   CHECK(head->result() == http::status::ok);
   CHECK(head->body().empty());
@@ -50,7 +50,7 @@ TEST_CASE("healthz_ignores_the_query_and_answers_head_without_a_body", "[gateway
 }
 
 TEST_CASE("healthz_refuses_other_methods_with_405", "[gateway][operations]") {
-  const auto res = handle_operations_request(request(http::verb::post, "/healthz"), metrics);
+  const auto res = handle_operations_request(request(http::verb::post, "/healthz"), metrics, true);
   REQUIRE(res);
   CHECK(res->result() == http::status::method_not_allowed);
   CHECK(res->at(http::field::allow) == "GET, HEAD");
@@ -60,6 +60,6 @@ TEST_CASE("healthz_refuses_other_methods_with_405", "[gateway][operations]") {
 TEST_CASE("other_targets_are_left_to_the_static_site", "[gateway][operations]") {
   for (const auto* target : {"/", "/healthz/", "/healthzz", "/v/abc", "/index.html", "/HEALTHZ"}) {
     INFO(target);
-    CHECK_FALSE(handle_operations_request(request(http::verb::get, target), metrics));
+    CHECK_FALSE(handle_operations_request(request(http::verb::get, target), metrics, true));
   }
 }

@@ -147,6 +147,19 @@ TEST_CASE("options_allow_origin_takes_a_comma_separated_list_of_exact_origins", 
   CHECK(usage_text().find("--allow-origin") != std::string::npos);
 }
 
+TEST_CASE("options_metrics_allow_takes_a_comma_separated_list_of_ip_addresses", "[gateway][options]") {
+  CHECK(parse_ok({"--web-root", "w"}).metrics_allowed.empty());
+  const auto options = parse_ok({"--web-root", "w", "--metrics-allow", "10.0.0.5,fd00::7"});
+  REQUIRE(options.metrics_allowed.size() == 2);
+  CHECK(options.metrics_allowed[0] == boost::asio::ip::make_address("10.0.0.5"));
+  CHECK(options.metrics_allowed[1] == boost::asio::ip::make_address("fd00::7"));
+  for (const char* bad : {"", "prometheus.local", "10.0.0.5,", "10.0.0.0/8", "10.0.0.5:9090"}) {
+    INFO("value: '" << bad << "'");
+    CHECK_THAT(parse_error({"--web-root", "w", "--metrics-allow", bad}), Catch::Contains("--metrics-allow"));
+  }
+  CHECK(usage_text().find("--metrics-allow") != std::string::npos);
+}
+
 TEST_CASE("options_take_data_and_key_file_together_or_not_at_all", "[gateway][options]") {
   const auto none = parse_ok({"--web-root", "w"});
   CHECK(none.data_file.empty());
