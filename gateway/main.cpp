@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
   // Storage (--data, --key-file): optional; without it there are no
   // accounts, stored visits or audit trail. Housekeeping runs on a timer.
   std::unique_ptr<gw::Storage> storage;
+  std::shared_ptr<gw::SignalingHub> hub;  // set below when signaling is on
   gw::VisitLookup visit_lookup;
   gw::VisitRecorder visit_recorder;
   boost::asio::steady_timer housekeeping(ioc);
@@ -137,7 +138,10 @@ int main(int argc, char** argv) {
     visit_lookup = storage->visit_lookup(wall_clock);
     visit_recorder = storage->visit_recorder(wall_clock, log);
     housekeep = [&, wall_clock] {
-      storage->housekeeping(std::chrono::steady_clock::now(), wall_clock(), log);
+      // A visit whose time is up closes its room too.
+      storage->housekeeping(std::chrono::steady_clock::now(), wall_clock(), log, [&](const tessera::VisitId& visit) {
+        if (hub) hub->end_visit(visit);
+      });
       housekeeping.expires_after(gw::kHousekeepingInterval);
       housekeeping.async_wait([&](boost::beast::error_code ec) {
         if (!ec) housekeep();
@@ -152,7 +156,6 @@ int main(int argc, char** argv) {
   listener->set_tls(tls);
   listener->set_max_connections_per_address(options.max_connections_per_address);
   listener->set_metrics_allowed(options.metrics_allowed);
-  std::shared_ptr<gw::SignalingHub> hub;
   if (!options.allowed_origins.empty()) {
     // Signaling rooms (issue 9 item 2). A /signal upgrade carrying a
     // provider's session cookie is that provider (http_session.hpp).

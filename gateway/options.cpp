@@ -301,7 +301,8 @@ Served files: GET and HEAD only (others: 405); /api/ as below. Limits: URL
 to receive each request and to send each response, else the connection is
 closed. Keep-alive and
 pipelining are supported.
-With --data, expired visits are purged every minute and the audit head
+With --data, every minute a visit whose time is up is ended (its signaling
+room closes with 4000), visits ended over 24 h ago are purged, and the audit head
 (event "audit_head", field "head": "COUNT:MAC") is logged at start, every 100 entries or
 15 minutes; keep those lines apart from the database.
 Exit codes: 0 clean stop, 1 cannot listen or open storage, 2 bad arguments,

@@ -15,7 +15,13 @@ Result<std::unique_ptr<Storage>, std::string> Storage::open(const std::filesyste
   return std::unique_ptr<Storage>(new Storage(std::move(db).value(), std::move(keys).value()));
 }
 
-void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log) {
+void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log,
+                           const std::function<void(const VisitId&)>& expired) {
+  if (auto ended = end_expired_visits(wall_seconds); !ended) {
+    log(log_line_now(LogLevel::error, "storage_error", {{"step", "end expired visits"}, {"error", ended.error()}}));
+  } else if (expired) {
+    for (const auto& visit : *ended) expired(visit);
+  }
   if (auto purged = visits_.purge_expired(wall_seconds); !purged) {
     log(log_line_now(LogLevel::error, "storage_error", {{"step", "purge visits"}, {"error", purged.error().message}}));
   }
@@ -37,6 +43,19 @@ VisitLookup Storage::visit_lookup(std::function<std::int64_t()> wall_clock) {
   return [this, clock = std::move(wall_clock)](ProviderId owner, const VisitId& visit) {
     return visits_.lookup(owner, visit, clock());
   };
+}
+
+Result<std::vector<VisitId>, std::string> Storage::end_expired_visits(std::int64_t now) {
+  auto tx = Transaction::begin(db_);
+  if (!tx) return tx.error().message;
+  auto ended = visits_.end_expired(now);
+  if (!ended) return ended.error().message;
+  for (const auto& visit : *ended) {
+    if (auto s = audit_.append(AuditEvent::visit_ended, kAuditGateway, audit_.visit_ref(visit), now); !s)
+      return s.error().message;
+  }
+  if (auto s = tx->commit(); !s) return s.error().message;
+  return std::move(ended).value();
 }
 
 VisitRecorder Storage::visit_recorder(std::function<std::int64_t()> wall_clock,

@@ -38,10 +38,13 @@ class Storage {
   [[nodiscard]] VisitStore& visits() { return visits_; }
   [[nodiscard]] KioskStore& kiosks() { return kiosks_; }
 
-  // Purges expired visits and enrolment codes, and writes the audit head
-  // ("audit head COUNT:MAC") to `log` when AuditHeadLog says so. `now` is
-  // the timer's clock, `wall_seconds` the wall clock the stores use.
-  void housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log);
+  // Ends visits whose time is up (audited as visit_ended by "gateway", and
+  // handed to `expired` once committed, so their rooms close), purges old
+  // visits and enrolment codes, and writes the audit head ("audit head
+  // COUNT:MAC") to `log` when AuditHeadLog says so. `now` is the timer's
+  // clock, `wall_seconds` the wall clock the stores use.
+  void housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log,
+                    const std::function<void(const VisitId&)>& expired = {});
 
   // For VisitRooms: the visit store's answer at the wall clock's time.
   [[nodiscard]] VisitLookup visit_lookup(std::function<std::int64_t()> wall_clock);
@@ -53,6 +56,9 @@ class Storage {
                                              std::function<void(std::string_view)> log);
 
  private:
+  // One transaction: the visits ended and their audit entries.
+  [[nodiscard]] Result<std::vector<VisitId>, std::string> end_expired_visits(std::int64_t now);
+
   Storage(Database db, KeyFile keys)
       : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_) {}
 

@@ -80,6 +80,27 @@ std::optional<RoomSettings> VisitStore::lookup(ProviderId owner, const VisitId& 
   return RoomSettings{static_cast<std::size_t>(select->int64(0))};
 }
 
+Result<std::vector<VisitId>, StoreError> VisitStore::end_expired(std::int64_t now) {
+  auto select = db_->prepare("SELECT id FROM visits WHERE ended IS NULL AND expires <= ?1");
+  if (!select) return store_error(select.error());
+  select->bind(1, now);
+  std::vector<VisitId> ids;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return store_error(row.error());
+    if (!*row) break;
+    const auto id = select->blob(0);
+    VisitId v{};
+    if (id.size() != v.size()) continue;  // the schema's CHECK makes this impossible
+    std::copy(id.begin(), id.end(), v.begin());
+    ids.push_back(v);
+  }
+  auto update = db_->prepare("UPDATE visits SET ended = expires WHERE ended IS NULL AND expires <= ?1");
+  if (!update) return store_error(update.error());
+  if (auto s = update->bind(1, now).run(); !s) return store_error(s.error());
+  return ids;
+}
+
 Result<std::size_t, StoreError> VisitStore::purge_expired(std::int64_t now) {
   auto remove = db_->prepare("DELETE FROM visits WHERE coalesce(min(ended, expires), expires) <= ?1");
   if (!remove) return store_error(remove.error());

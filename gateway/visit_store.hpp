@@ -54,6 +54,9 @@ class VisitStore {
   // For VisitRooms' VisitLookup: the settings of the owner's open, unexpired
   // visit; nullopt otherwise, and also when the database fails (closed).
   [[nodiscard]] std::optional<RoomSettings> lookup(ProviderId owner, const VisitId& id, std::int64_t now);
+  // Ends every open visit whose time is up (ended = its expiry) and returns
+  // their ids, so their rooms can be closed too.
+  [[nodiscard]] Result<std::vector<VisitId>, StoreError> end_expired(std::int64_t now);
   // Deletes visits ended or expired more than kVisitRetentionSeconds ago;
   // returns how many.
   [[nodiscard]] Result<std::size_t, StoreError> purge_expired(std::int64_t now);

@@ -45,6 +45,45 @@ TEST_CASE("storage housekeeping purges old visits and logs the audit head when d
   CHECK(storage.visits().list(ProviderId{1})->empty());  // purged
 }
 
+TEST_CASE("housekeeping ends a visit whose time is up, audits it once and names it so its room closes",
+          "[gateway][storage]") {
+  TempDir dir;
+  fs::create_directory(dir / "data");
+  fs::create_directory(dir / "keys");
+  auto opened = Storage::open(dir / "data/t.db", dir / "keys/t.key");
+  REQUIRE(opened.ok());
+  auto& storage = **opened;
+  const auto log = [](std::string_view) {};
+  const Time t0{};
+  tessera::VisitId soon{};
+  soon.fill(4);
+  tessera::VisitId later{};
+  later.fill(5);
+  REQUIRE(storage.visits().create(ProviderId{1}, NewVisit{soon, kWall + 60, 2}, kWall).ok());
+  REQUIRE(storage.visits().create(ProviderId{1}, NewVisit{later, kWall + 600, 2}, kWall).ok());
+  std::vector<tessera::VisitId> closed;
+  const auto expired = [&](const tessera::VisitId& v) { closed.push_back(v); };
+
+  storage.housekeeping(t0, kWall + 59, log, expired);
+  CHECK(closed.empty());
+  storage.housekeeping(t0 + kHousekeepingInterval, kWall + 60, log, expired);
+  CHECK(closed == std::vector<tessera::VisitId>{soon});
+  storage.housekeeping(t0 + 2 * kHousekeepingInterval, kWall + 61, log, expired);
+  CHECK(closed.size() == 1);  // once only
+
+  const auto visits = storage.visits().list(ProviderId{1});
+  REQUIRE(visits);
+  REQUIRE(visits->size() == 2);
+  for (const auto& v : *visits) CHECK((v.state == VisitState::ended) == (v.id == soon));
+  CHECK_FALSE(storage.visit_lookup([] { return kWall + 61; })(ProviderId{1}, soon).has_value());
+  const auto head = storage.audit().head();
+  REQUIRE(head);
+  CHECK(head->count == 1);  // visit_ended by the gateway
+  const auto verdict = storage.audit().verify(*head);
+  REQUIRE(verdict);
+  CHECK(verdict->intact());
+}
+
 TEST_CASE("storage refuses to open when the key file is misplaced, before creating the database", "[gateway][storage]") {
   TempDir dir;
   auto opened = Storage::open(dir / "t.db", dir / "t.key");
