@@ -12,15 +12,21 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr std::int64_t kWall = 1'790'000'000;
-}  // namespace
 
-TEST_CASE("storage housekeeping purges old visits and logs the audit head when due", "[gateway][storage]") {
-  TempDir dir;
+// Storage in dir/data with its key file in dir/keys, as --data and --key-file want it.
+std::unique_ptr<Storage> open_storage(const TempDir& dir) {
   fs::create_directory(dir / "data");
   fs::create_directory(dir / "keys");
   auto opened = Storage::open(dir / "data/t.db", dir / "keys/t.key");
   REQUIRE(opened.ok());
-  auto& storage = **opened;
+  return std::move(opened).value();
+}
+}  // namespace
+
+TEST_CASE("storage housekeeping purges old visits and logs the audit head when due", "[gateway][storage]") {
+  TempDir dir;
+  const auto opened = open_storage(dir);
+  auto& storage = *opened;
   std::vector<std::string> lines;
   const auto log = [&](std::string_view line) { lines.emplace_back(line); };
   const Time t0{};
@@ -48,11 +54,8 @@ TEST_CASE("storage housekeeping purges old visits and logs the audit head when d
 TEST_CASE("housekeeping ends a visit whose time is up, audits it once and names it so its room closes",
           "[gateway][storage]") {
   TempDir dir;
-  fs::create_directory(dir / "data");
-  fs::create_directory(dir / "keys");
-  auto opened = Storage::open(dir / "data/t.db", dir / "keys/t.key");
-  REQUIRE(opened.ok());
-  auto& storage = **opened;
+  const auto opened = open_storage(dir);
+  auto& storage = *opened;
   const auto log = [](std::string_view) {};
   const Time t0{};
   tessera::VisitId soon{};

@@ -126,6 +126,17 @@ http::response<http::string_body> end_visit(VisitServer& server, const SignedIn&
                   who.token, who.csrf));
 }
 
+// A client's signaling message about session `session_tag`, with a payload
+// of `payload_bytes` filled with `fill` (the gateway never opens it).
+std::string message(SignalingType type, const VisitId& v, std::uint8_t session_tag, std::size_t payload_bytes,
+                    std::uint8_t fill) {
+  SignalingMessage m;
+  m.type = type;
+  m.visit = v;
+  m.session.fill(session_tag);
+  m.payload.assign(payload_bytes, fill);
+  return signaling_serialize(m);
+}
 std::string hello(SignalingRole role, const VisitId& v, std::uint8_t session_tag) {
   SignalingMessage m;
   m.type = SignalingType::hello;
@@ -136,28 +147,13 @@ std::string hello(SignalingRole role, const VisitId& v, std::uint8_t session_tag
   return signaling_serialize(m);
 }
 std::string join(const VisitId& v, std::uint8_t session_tag) {
-  SignalingMessage m;
-  m.type = SignalingType::join;
-  m.visit = v;
-  m.session.fill(session_tag);
-  m.payload.assign(kGuestHelloBytes, 0x22);
-  return signaling_serialize(m);
+  return message(SignalingType::join, v, session_tag, kGuestHelloBytes, 0x22);
 }
-
 std::string admit(const VisitId& v, std::uint8_t session_tag) {
-  SignalingMessage m;
-  m.type = SignalingType::admit;
-  m.visit = v;
-  m.session.fill(session_tag);
-  m.payload.assign(kProviderAcceptBytes, 0x33);
-  return signaling_serialize(m);
+  return message(SignalingType::admit, v, session_tag, kProviderAcceptBytes, 0x33);
 }
 std::string end_message(const VisitId& v, std::uint8_t session_tag) {
-  SignalingMessage m;
-  m.type = SignalingType::end;
-  m.visit = v;
-  m.session.fill(session_tag);
-  return signaling_serialize(m);
+  return message(SignalingType::end, v, session_tag, 0, 0);
 }
 
 // The audit trail's event names, oldest first.
