@@ -2,7 +2,8 @@
 // SignalingHub, driven by real Beast WebSocket clients. The room logic itself
 // is tested on a virtual clock in visit_rooms_test.cpp; this checks the wiring:
 // Origin allowlist, text in and out, close codes on the wire, one bad
-// connection not disturbing a room that relays.
+// connection not disturbing a room that relays (malformed JSON, an oversized
+// message, malformed HTTP, unmasked and reserved-opcode WebSocket frames).
 #include "gateway/listener.hpp"
 #include "gateway/signaling_hub.hpp"
 
@@ -85,6 +86,51 @@ std::string scrape(const tcp::endpoint& endpoint) {
   http::read(socket, buffer, res);
   REQUIRE(res.result() == http::status::ok);
   return res.body();
+}
+
+// Writes `first` raw on a fresh connection; with `then`, waits for the end of
+// the answer's head and writes `then` too (a WebSocket client must wait for
+// the 101 before its first frame). Returns everything the gateway sent until
+// it closed (a failsafe deadline only stops a hang).
+std::string raw_exchange(const tcp::endpoint& endpoint, std::string_view first, std::string_view then = {}) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(endpoint);
+  stream.expires_after(std::chrono::seconds(30));
+  net::write(stream, net::buffer(first));
+  std::string got;
+  beast::error_code ec;
+  char chunk[1024];
+  bool sent_then = then.empty();
+  while (!ec) {
+    const auto n = stream.read_some(net::buffer(chunk), ec);
+    got.append(chunk, n);
+    if (!sent_then && got.find("\r\n\r\n") != std::string::npos) {
+      net::write(stream, net::buffer(then), ec);
+      sent_then = true;
+    }
+  }
+  return got;
+}
+
+// The WebSocket upgrade a browser at kOrigin sends.
+std::string upgrade_request() {
+  return "GET /signal HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: " +
+         std::string(kOrigin) + "\r\n\r\n";
+}
+
+// The close code of the first close frame after the 101 answer, or 0.
+std::uint16_t close_code_in(const std::string& answer) {
+  const auto body = answer.find("\r\n\r\n");
+  if (answer.rfind("HTTP/1.1 101", 0) != 0 || body == std::string::npos) return 0;
+  for (std::size_t i = body + 4; i + 3 < answer.size(); ++i) {
+    if (static_cast<std::uint8_t>(answer[i]) == 0x88 && static_cast<std::uint8_t>(answer[i + 1]) >= 2) {
+      return static_cast<std::uint16_t>((static_cast<std::uint8_t>(answer[i + 2]) << 8) |
+                                        static_cast<std::uint8_t>(answer[i + 3]));
+    }
+  }
+  return 0;
 }
 
 std::array<std::uint8_t, 16> bytes16(std::uint8_t tag) {
@@ -173,6 +219,14 @@ TEST_CASE("a visit runs over real websockets: wait, admit, relay, a bad neighbou
   huge.send(std::string(kMaxMessageBytes + 1, ' '));
   CHECK_FALSE(huge.read());
   CHECK(huge.close_code() == close_code::kMessageTooBig);
+
+  // Malformed HTTP: a clear 400, and the socket is closed.
+  CHECK(raw_exchange(server.endpoint(), "GARBAGE / NOT-HTTP\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+  // A client frame without a mask (RFC 6455 5.1): closed with 1002, protocol error.
+  CHECK(close_code_in(raw_exchange(server.endpoint(), upgrade_request(), std::string("\x81\x05hello", 7))) == 1002);
+  // A reserved opcode (0x3), masked: also 1002.
+  CHECK(close_code_in(raw_exchange(server.endpoint(), upgrade_request(),
+                                   std::string("\x83\x80\x01\x02\x03\x04", 6))) == 1002);
 
   // The room still relays, both ways.
   guest.send(relay(v, sg, sp));
