@@ -97,11 +97,11 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   if (tls_) {
     std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), std::move(*slot), site_, log_,
-                                             metrics_, signaling_, accounts_, visits_)
+                                             metrics_, signaling_, accounts_, visits_, kiosks_)
         ->run();
   } else {
     std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), std::move(*slot), site_, log_,
-                                               metrics_, signaling_, accounts_, visits_)
+                                               metrics_, signaling_, accounts_, visits_, kiosks_)
         ->run();
   }
   do_accept();
