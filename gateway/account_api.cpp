@@ -28,8 +28,7 @@ bool state_changing(http::verb v) {
 }
 
 std::string session_cookie(std::string_view value, bool clear) {
-  return std::string(kSessionCookie) + "=" + std::string(value) + "; HttpOnly; Secure; SameSite=Strict; Path=/" +
-         (clear ? "; Max-Age=0" : "");
+  return host_cookie(kSessionCookie, value, clear ? std::optional<std::int64_t>(0) : std::nullopt);
 }
 
 // The session token the Cookie header carries, decoded; nullopt when absent or malformed.
@@ -87,6 +86,19 @@ std::optional<std::string_view> cookie_value(std::string_view header, std::strin
     if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
   }
   return std::nullopt;
+}
+
+std::string host_cookie(std::string_view name, std::string_view value, std::optional<std::int64_t> max_age_seconds) {
+  auto out = std::string(name) + "=" + std::string(value) + "; HttpOnly; Secure; SameSite=Strict; Path=/";
+  if (max_age_seconds) out += "; Max-Age=" + std::to_string(*max_age_seconds);
+  return out;
+}
+
+std::optional<std::int64_t> parse_row_id(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 AccountApi::AccountApi(Database& db, TotpSeedKey seed_key, std::vector<std::string> allowed_origins,
@@ -282,12 +294,9 @@ Response AccountApi::admin(const Request& req, std::string_view path, std::int64
   if (slash == std::string_view::npos) return json_error(req, http::status::not_found, "not found");
   const auto id_text = rest.substr(0, slash);
   const auto action = rest.substr(slash + 1);
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc{} || end != id_text.data() + id_text.size() || id <= 0 ||
-      (action != "unlock" && action != "disable")) {
-    return json_error(req, http::status::not_found, "not found");
-  }
+  const auto parsed = parse_row_id(id_text);
+  if (!parsed || (action != "unlock" && action != "disable")) return json_error(req, http::status::not_found, "not found");
+  const auto id = *parsed;
   if (req.method() != http::verb::post) return json_error(req, http::status::method_not_allowed, "method not allowed");
   auto account = store_.find(id);
   if (!account) return json_error(req, http::status::internal_server_error, "internal error");

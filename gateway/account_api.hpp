@@ -60,6 +60,13 @@ using Caller = std::optional<SessionView>;
 
 // The value of the named cookie in a Cookie header, or nullopt.
 [[nodiscard]] std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name);
+// A Set-Cookie value for a __Host- cookie: HttpOnly; Secure; SameSite=Strict;
+// Path=/, plus Max-Age when max_age_seconds is set (0 clears the cookie).
+[[nodiscard]] std::string host_cookie(std::string_view name, std::string_view value,
+                                      std::optional<std::int64_t> max_age_seconds = std::nullopt);
+// A row id in a path segment ("/api/admin/accounts/7/unlock"): a positive
+// decimal integer and nothing else.
+[[nodiscard]] std::optional<std::int64_t> parse_row_id(std::string_view text);
 
 // The /api/ answer shape, shared with the other APIs (visit_api.hpp): JSON,
 // no-store, security headers. Error bodies are fixed words, never request text.
@@ -106,6 +113,8 @@ class AccountApi {
   // nullopt when a state-changing request comes from an allowed Origin and
   // carries the session's CSRF token; otherwise the answer to send.
   [[nodiscard]] std::optional<Response> check_csrf(const Request& req, const Caller& caller) const;
+  // Whether the request's Origin header is on the allowlist (absent: no).
+  [[nodiscard]] bool origin_allowed(const Request& req) const;
 
   [[nodiscard]] AccountStore& store() { return store_; }
 
@@ -118,7 +127,6 @@ class AccountApi {
   [[nodiscard]] Response who_am_i(const Request& req, std::int64_t now);
   [[nodiscard]] Response sign_out(const Request& req, std::int64_t now);
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
-  [[nodiscard]] bool origin_allowed(const Request& req) const;
   void record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now);
 
   AccountStore store_;

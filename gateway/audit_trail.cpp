@@ -81,6 +81,8 @@ std::string_view audit_event_name(AuditEvent event) {
     case AuditEvent::kiosk_revoked: return "kiosk_revoked";
     case AuditEvent::account_created: return "account_created";
     case AuditEvent::account_changed: return "account_changed";
+    case AuditEvent::kiosk_enrolment_created: return "kiosk_enrolment_created";
+    case AuditEvent::visit_sent_to_kiosk: return "visit_sent_to_kiosk";
   }
   return "unknown";
 }
@@ -94,6 +96,9 @@ bool audit_ref_valid(std::string_view ref) {
 
 std::string audit_account_ref(std::int64_t account) { return "acct:" + std::to_string(account); }
 std::string audit_kiosk_ref(std::int64_t kiosk) { return "kiosk:" + std::to_string(kiosk); }
+std::string audit_visit_at_kiosk_ref(std::string_view visit_ref, std::int64_t kiosk) {
+  return std::string(visit_ref) + "_" + audit_kiosk_ref(kiosk);
+}
 
 std::string audit_head_format(const AuditHead& head) {
   std::array<char, 2 * sizeof(AuditMac) + 1> hex{};

@@ -32,6 +32,8 @@ enum class AuditEvent {
   kiosk_revoked,
   account_created,
   account_changed,
+  kiosk_enrolment_created,  // an admin made a one-time code (subject "-": no kiosk yet)
+  visit_sent_to_kiosk,      // subject audit_visit_at_kiosk_ref()
 };
 [[nodiscard]] std::string_view audit_event_name(AuditEvent event);
 
@@ -44,6 +46,9 @@ inline constexpr std::string_view kAuditUnknown = "unknown";   // e.g. a failed 
 [[nodiscard]] bool audit_ref_valid(std::string_view ref);
 [[nodiscard]] std::string audit_account_ref(std::int64_t account);  // "acct:7"
 [[nodiscard]] std::string audit_kiosk_ref(std::int64_t kiosk);      // "kiosk:3"
+// A visit sent to a kiosk, as one subject: "<visit ref>_kiosk:3"
+// ("visit:" + 16 hex, then the kiosk ref; at most 48 characters).
+[[nodiscard]] std::string audit_visit_at_kiosk_ref(std::string_view visit_ref, std::int64_t kiosk);
 
 using AuditMac = std::array<std::uint8_t, 32>;
 

@@ -38,7 +38,8 @@ template <class Stream>
 HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
                                  RequestLog log, std::shared_ptr<Metrics> metrics,
                                  std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts,
-                                 std::shared_ptr<VisitApi> visits, bool metrics_allowed)
+                                 std::shared_ptr<VisitApi> visits, std::shared_ptr<KioskApi> kiosks,
+                                 bool metrics_allowed)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
@@ -49,6 +50,7 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
       signaling_(std::move(signaling)),
       accounts_(std::move(accounts)),
       visits_(std::move(visits)),
+      kiosks_(std::move(kiosks)),
       metrics_allowed_(metrics_allowed) {
   metrics_->http_opened();
 }
@@ -109,12 +111,18 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
       method_ = "GET";
       return do_write(make_error_response(http::status::forbidden, req.version(), /*keep_alive=*/false));
     }
+    const auto now = unix_seconds(std::chrono::system_clock::now());
+    const auto kiosk = kiosks_ ? kiosks_->signaling_kiosk(req, now) : KioskApi::SignalingKiosk{};
+    if (kiosk.refused) {
+      method_ = "GET";
+      return do_write(json_error(req, http::status::unauthorized, "kiosk not enrolled"));
+    }
     if (log_) log_(log_line_now(LogLevel::info, "ws_open", {}));
     // Known before the first message, so a provider's hello cannot race it.
-    const auto provider = accounts_ ? accounts_->signed_in_provider(req, unix_seconds(std::chrono::system_clock::now()))
-                                    : std::nullopt;
+    const auto provider = accounts_ ? accounts_->signed_in_provider(req, now) : std::nullopt;
     // The WebSocket session takes the socket; this HTTP session ends here.
-    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_), provider)
+    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_), provider,
+                                               kiosk.kiosk)
         ->run(parser_->release());
     return;
   }
@@ -128,6 +136,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
                                     [self = this->shared_from_this()](Response res) { self->do_write(std::move(res)); });
   }
   if (auto api = visits_ ? visits_->handle(req, std::chrono::system_clock::now()) : std::nullopt) {
+    return do_write(std::move(*api));
+  }
+  if (auto api = kiosks_ ? kiosks_->handle(req, remote_address(), std::chrono::system_clock::now()) : std::nullopt) {
     return do_write(std::move(*api));
   }
   if (auto api = accounts_ ? accounts_->handle(req, remote_address(), std::chrono::system_clock::now()) : std::nullopt) {

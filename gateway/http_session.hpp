@@ -15,10 +15,14 @@
 // Beast's advanced_server_flex has the same shape.
 // With an AccountApi, /api/ targets are its (account_api.hpp), given the
 // peer address and the wall clock, except /api/visits with a VisitApi
-// (visit_api.hpp). A /signal upgrade whose session cookie signs in a provider
-// attaches to the hub as that provider; any other is a guest.
+// (visit_api.hpp) and the kiosk routes with a KioskApi (kiosk_api.hpp). A
+// /signal upgrade whose session cookie signs in a provider attaches to the
+// hub as that provider; any other is a guest. One that carries a kiosk cookie
+// attaches tagged with its kiosk (so revoking the kiosk closes it), or, when
+// that cookie is wrong or revoked, is answered 401 instead.
 #include "gateway/account_api.hpp"
 #include "gateway/address_limiter.hpp"
+#include "gateway/kiosk_api.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
@@ -52,7 +56,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   HttpSession(Stream&& stream, AddressLimiter::Slot slot, std::shared_ptr<const StaticSite> site,
               RequestLog log, std::shared_ptr<Metrics> metrics,
               std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {},
-              std::shared_ptr<VisitApi> visits = {}, bool metrics_allowed = false);
+              std::shared_ptr<VisitApi> visits = {}, std::shared_ptr<KioskApi> kiosks = {},
+              bool metrics_allowed = false);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -80,6 +85,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<SignalingHub> signaling_;  // null: no /signal
   std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
   std::shared_ptr<VisitApi> visits_;         // null: no /api/visits
+  std::shared_ptr<KioskApi> kiosks_;         // null: no kiosk routes, kiosk cookies ignored
   bool metrics_allowed_;                     // the peer may read /metrics
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

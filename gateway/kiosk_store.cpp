@@ -53,6 +53,11 @@ Result<EnrolmentCode, StoreError> KioskStore::create_enrolment(std::string_view 
   if (*pending >= static_cast<std::int64_t>(kMaxPendingEnrolments)) {
     return refuse(StoreError::Kind::limit, "kiosk: too many unused enrolment codes");
   }
+  auto active = db_->query_int("SELECT count(*) FROM kiosks WHERE revoked = 0");
+  if (!active) return store_error(active.error());
+  if (*active + *pending >= static_cast<std::int64_t>(kMaxKiosks)) {
+    return refuse(StoreError::Kind::limit, "kiosk: too many kiosks");
+  }
   EnrolmentCode code;
   randombytes_buf(code.data(), code.size());
   auto insert = db_->prepare("INSERT INTO kiosk_enrolments (code_hash, label, created, expires) VALUES (?1, ?2, ?3, ?4)");

@@ -30,6 +30,9 @@ inline constexpr std::int64_t kEnrolmentLifetimeSeconds = 15 * 60;
 // Unused codes at once; enrol() compares against each of them.
 inline constexpr std::size_t kMaxPendingEnrolments = 8;
 inline constexpr std::size_t kMaxKioskLabelBytes = 64;
+// Kiosks one clinic (one gateway) holds: enrolled and not revoked, plus
+// unused codes, each of which may become one.
+inline constexpr std::size_t kMaxKiosks = 64;
 
 using EnrolmentCode = Secret<kEnrolmentCodeBytes>;
 using KioskCredential = Secret<kKioskCredentialBytes>;
@@ -53,6 +56,7 @@ class KioskStore {
  public:
   explicit KioskStore(Database& db) : db_(&db) {}
 
+  // limit: kMaxPendingEnrolments codes unused, or kMaxKiosks reached.
   [[nodiscard]] Result<EnrolmentCode, StoreError> create_enrolment(std::string_view label, std::int64_t now);
   [[nodiscard]] Result<Enrolled, StoreError> enrol(std::span<const std::uint8_t> code, const KioskPublicKey& key,
                                                    std::int64_t now);

@@ -11,6 +11,7 @@
 #include "gateway/admin_cli.hpp"
 #include "gateway/audit_command.hpp"
 #include "gateway/config_sources.hpp"
+#include "gateway/kiosk_api.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/options.hpp"
 #include "gateway/startup_files.hpp"
@@ -173,6 +174,10 @@ int main(int argc, char** argv) {
     // Visits (/api/visits): providers create, list and end their own; an
     // ended visit's signaling room closes at once.
     listener->set_visits(std::make_shared<gw::VisitApi>(*storage, accounts, hub));
+    // Kiosks (/api/admin/kiosks, /api/kiosk/..., /api/kiosks): admins enrol
+    // and revoke tablets, providers send them visits; a revoked kiosk's
+    // signaling WebSockets close at once.
+    listener->set_kiosks(std::make_shared<gw::KioskApi>(*storage, accounts, hub));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "

@@ -83,10 +83,35 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_account ON sessions (account);
 )sql";
 
+// Migration 3: each kiosk's inbox (gateway/kiosk_inbox.hpp): visits a
+// provider sent to it, the link's fragment sealed to the kiosk's X25519 key
+// (crypto_box_seal; the gateway cannot open it). Nothing here names a patient.
+// An item lives no longer than its visit: the kiosk's fetch, the visit's
+// expiry (housekeeping), its end and the kiosk's revocation all delete it
+// (the triggers, whoever writes), and purging the visit cascades.
+// The size bounds are kMinKioskSealedBytes..kMaxKioskSealedBytes.
+constexpr std::string_view kKioskInbox = R"sql(
+CREATE TABLE kiosk_inbox (
+  kiosk   INTEGER NOT NULL REFERENCES kiosks (id) ON DELETE CASCADE,
+  visit   BLOB NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+  sealed  BLOB NOT NULL CHECK (length(sealed) BETWEEN 49 AND 560),
+  sent    INTEGER NOT NULL,                 -- wall-clock seconds
+  expires INTEGER NOT NULL,                 -- the visit's
+  PRIMARY KEY (kiosk, visit)
+) WITHOUT ROWID;
+CREATE INDEX kiosk_inbox_by_visit ON kiosk_inbox (visit);
+CREATE INDEX kiosk_inbox_by_expiry ON kiosk_inbox (expires);
+CREATE TRIGGER kiosk_inbox_visit_ended AFTER UPDATE OF ended ON visits WHEN NEW.ended IS NOT NULL
+  BEGIN DELETE FROM kiosk_inbox WHERE visit = NEW.id; END;
+CREATE TRIGGER kiosk_inbox_kiosk_revoked AFTER UPDATE OF revoked ON kiosks WHEN NEW.revoked != 0
+  BEGIN DELETE FROM kiosk_inbox WHERE kiosk = NEW.id; END;
+)sql";
+
 // Append new migrations at the end; never edit or reorder shipped ones.
 constexpr std::array kMigrations{
     Migration{"1 (visits, kiosks, audit)", kVisitsKiosksAudit},
     Migration{"2 (accounts, sessions)", kAccountsSessions},
+    Migration{"3 (kiosk inbox)", kKioskInbox},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "shared/base64url.hpp"
 
@@ -25,14 +26,23 @@ bool SignalingHub::origin_allowed(std::string_view origin) const {
          config_.allowed_origins.end();
 }
 
-ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session, std::optional<ProviderId> provider) {
+ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session, std::optional<ProviderId> provider,
+                                  std::optional<KioskId> kiosk) {
   const ConnectionId id{next_id_.fetch_add(1)};
   live_.fetch_add(1);
-  net::post(strand_, [self = shared_from_this(), id, provider, weak = std::weak_ptr<SignalingPeer>(session)] {
+  net::post(strand_, [self = shared_from_this(), id, provider, kiosk, weak = std::weak_ptr<SignalingPeer>(session)] {
     self->sessions_.emplace(id, weak);
     if (self->shutting_down_) {
       if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);
       return;
+    }
+    if (kiosk) {
+      // Revoked between its upgrade's check and now: cut off before it starts.
+      if (self->revoked_kiosks_.count(*kiosk)) {
+        if (const auto s = weak.lock()) s->close(close_code::kKioskRevoked, kKioskRevokedReason);
+        return;
+      }
+      self->kiosk_connections_.emplace(id, *kiosk);
     }
     const auto now = std::chrono::steady_clock::now();
     self->rooms_.on_connected(id, now);
@@ -44,6 +54,24 @@ ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session,
 
 void SignalingHub::end_visit(const VisitId& visit) {
   net::post(strand_, [self = shared_from_this(), visit] { self->apply(self->rooms_.end_visit(visit)); });
+}
+
+void SignalingHub::revoke_kiosk(KioskId kiosk) {
+  net::post(strand_, [self = shared_from_this(), kiosk] {
+    self->revoked_kiosks_.insert(kiosk);
+    std::vector<Outbound> out;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = self->kiosk_connections_.begin(); it != self->kiosk_connections_.end();) {
+      if (it->second != kiosk) {
+        ++it;
+        continue;
+      }
+      auto cut = self->rooms_.expel(it->first, close_code::kKioskRevoked, kKioskRevokedReason, now);
+      std::move(cut.begin(), cut.end(), std::back_inserter(out));
+      it = self->kiosk_connections_.erase(it);
+    }
+    self->apply(std::move(out));
+  });
 }
 
 void SignalingHub::provider_connected(ConnectionId id, ProviderId provider) {
@@ -63,6 +91,7 @@ void SignalingHub::message(ConnectionId id, std::string text, Time read_at) {
 void SignalingHub::disconnect(ConnectionId id) {
   net::post(strand_, [self = shared_from_this(), id] {
     self->sessions_.erase(id);
+    self->kiosk_connections_.erase(id);
     self->apply(self->rooms_.on_disconnect(id, std::chrono::steady_clock::now()));
     self->live_.fetch_sub(1);
     self->maybe_done();

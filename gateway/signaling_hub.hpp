@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,8 @@ namespace tessera::gateway {
 
 // The close reason sent with 1001 on shutdown: clients reconnect (and resume).
 inline constexpr const char* kGoingAwayReason = "gateway restarting";
+// The close reason sent with kKioskRevoked: the tablet must be enrolled again.
+inline constexpr const char* kKioskRevokedReason = "kiosk revoked";
 
 // Who may open a signaling WebSocket: exact Origin header values
 // ("https://clinic.example"). Empty: nobody.
@@ -47,11 +50,18 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   // Thread-safe: each posts to the hub's strand.
   // provider: the signed-in provider the upgrade request's session cookie
   // names (nullopt: a guest); known to the core before the first message.
+  // kiosk: the enrolled kiosk the upgrade's kiosk cookie names (it joins as
+  // a guest; revoke_kiosk closes it).
   [[nodiscard]] ConnectionId attach(const std::shared_ptr<SignalingPeer>& session,
-                                    std::optional<ProviderId> provider = std::nullopt);
+                                    std::optional<ProviderId> provider = std::nullopt,
+                                    std::optional<KioskId> kiosk = std::nullopt);
   void provider_connected(ConnectionId id, ProviderId provider);  // for the sign-in layer
   // The visit ended through the visits API: its room closes for everyone (kVisitEnded).
   void end_visit(const VisitId& visit);
+  // An admin revoked the kiosk: every connection it holds, and any it attaches
+  // later, is closed with kKioskRevoked, and a guest place it held in a room
+  // is given up (VisitRooms::expel: no resume).
+  void revoke_kiosk(KioskId kiosk);
   // read_at: when the session finished reading it (for the relay latency histogram).
   void message(ConnectionId id, std::string text, Time read_at);
   void disconnect(ConnectionId id);
@@ -75,6 +85,8 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   std::shared_ptr<Metrics> metrics_;
   VisitRooms rooms_;  // strand_ only
   std::unordered_map<ConnectionId, std::weak_ptr<SignalingPeer>> sessions_;  // strand_ only
+  std::unordered_map<ConnectionId, KioskId> kiosk_connections_;             // strand_ only
+  std::set<KioskId> revoked_kiosks_;  // strand_ only; revoked while running (a few per clinic)
   std::atomic<std::uint64_t> next_id_{1};
   // Attached and not yet disconnected; counted in attach() itself, so a session
   // whose attach is still in flight is waited for too.

@@ -17,8 +17,9 @@ namespace net = boost::asio;
 
 template <class Stream>
 SignalingSession<Stream>::SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub,
-                                           AddressLimiter::Slot slot, std::optional<ProviderId> provider)
-    : ws_(std::move(stream)), hub_(std::move(hub)), slot_(std::move(slot)), provider_(provider) {}
+                                           AddressLimiter::Slot slot, std::optional<ProviderId> provider,
+                                           std::optional<KioskId> kiosk)
+    : ws_(std::move(stream)), hub_(std::move(hub)), slot_(std::move(slot)), provider_(provider), kiosk_(kiosk) {}
 
 template <class Stream>
 SignalingSession<Stream>::~SignalingSession() {
@@ -41,7 +42,7 @@ void SignalingSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return;  // a failed handshake: nothing was attached yet
   accepted_ = true;
   hub_->metrics().signaling_opened();
-  id_ = hub_->attach(this->shared_from_this(), provider_);
+  id_ = hub_->attach(this->shared_from_this(), provider_, kiosk_);
   do_read();
 }
 

@@ -28,8 +28,9 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
  public:
   // slot: this connection's place in the per-address limit, kept until it closes.
   // provider: who the upgrade request's session cookie signed in (nullopt: a guest).
+  // kiosk: the kiosk its kiosk cookie authenticated (SignalingHub::revoke_kiosk).
   SignalingSession(Stream&& stream, std::shared_ptr<SignalingHub> hub, AddressLimiter::Slot slot,
-                   std::optional<ProviderId> provider = std::nullopt);
+                   std::optional<ProviderId> provider = std::nullopt, std::optional<KioskId> kiosk = std::nullopt);
   ~SignalingSession() override;
   SignalingSession(const SignalingSession&) = delete;
   SignalingSession& operator=(const SignalingSession&) = delete;
@@ -54,6 +55,7 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
   AddressLimiter::Slot slot_;
   ConnectionId id_{};
   std::optional<ProviderId> provider_;
+  std::optional<KioskId> kiosk_;
   std::vector<std::string> queue_;  // not a deque: libstdc++'s empty deque costs ~600 B per connection
   bool writing_ = false;
   bool closing_ = false;  // a close is wanted once the queue drains

@@ -16,6 +16,8 @@ namespace tessera::gateway {
 enum class ConnectionId : std::uint64_t {};
 // A signed-in provider account (pseudonymous; the sign-in layer says who).
 enum class ProviderId : std::uint64_t {};
+// An enrolled kiosk tablet (kiosk_store.hpp), as its cookie authenticated it.
+enum class KioskId : std::int64_t {};
 
 // The caller's clock. Only ever passed in: tests use a virtual one.
 using Time = std::chrono::steady_clock::time_point;
@@ -70,6 +72,7 @@ inline constexpr std::uint16_t kVisitFull = 4009;       // waiting room full
 inline constexpr std::uint16_t kTooManyRooms = 4010;    // rooms per provider
 inline constexpr std::uint16_t kLeft = 4011;            // the guest ended its own part; goodbye
 inline constexpr std::uint16_t kHelloTimeout = 4012;    // no hello or resume in time after connecting
+inline constexpr std::uint16_t kKioskRevoked = 4013;    // an admin revoked this kiosk: do not reconnect
 }  // namespace close_code
 
 // What the core asks the I/O layer to do, in order. grant_turn: this

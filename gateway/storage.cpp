@@ -29,6 +29,10 @@ void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::funct
     log(log_line_now(LogLevel::error, "storage_error",
                      {{"step", "purge enrolment codes"}, {"error", purged.error().message}}));
   }
+  if (auto purged = kiosk_inbox_.purge_expired(wall_seconds); !purged) {
+    log(log_line_now(LogLevel::error, "storage_error",
+                     {{"step", "purge kiosk inbox"}, {"error", purged.error().message}}));
+  }
   auto head = audit_.head();
   if (!head) {
     return log(log_line_now(LogLevel::error, "storage_error", {{"step", "read audit head"}, {"error", head.error().message}}));

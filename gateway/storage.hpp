@@ -13,6 +13,7 @@
 #include "gateway/audit_trail.hpp"
 #include "gateway/database.hpp"
 #include "gateway/key_file.hpp"
+#include "gateway/kiosk_inbox.hpp"
 #include "gateway/kiosk_store.hpp"
 #include "gateway/visit_rooms.hpp"
 #include "gateway/visit_store.hpp"
@@ -37,10 +38,11 @@ class Storage {
   [[nodiscard]] AuditTrail& audit() { return audit_; }
   [[nodiscard]] VisitStore& visits() { return visits_; }
   [[nodiscard]] KioskStore& kiosks() { return kiosks_; }
+  [[nodiscard]] KioskInbox& kiosk_inbox() { return kiosk_inbox_; }
 
   // Ends visits whose time is up (audited as visit_ended by "gateway", and
   // handed to `expired` once committed, so their rooms close), purges old
-  // visits and enrolment codes, and writes the audit head ("audit head
+  // visits, enrolment codes and kiosk inbox items, and writes the audit head ("audit head
   // COUNT:MAC") to `log` when AuditHeadLog says so. `now` is the timer's
   // clock, `wall_seconds` the wall clock the stores use.
   void housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log,
@@ -60,13 +62,14 @@ class Storage {
   [[nodiscard]] Result<std::vector<VisitId>, std::string> end_expired_visits(std::int64_t now);
 
   Storage(Database db, KeyFile keys)
-      : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_) {}
+      : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_), kiosk_inbox_(db_) {}
 
   Database db_;
   KeyFile keys_;
   AuditTrail audit_;
   VisitStore visits_;
   KioskStore kiosks_;
+  KioskInbox kiosk_inbox_;
   AuditHeadLog head_log_;
 };
 

@@ -34,13 +34,6 @@ Response internal_error(const Request& req) {
   return json_error(req, http::status::internal_server_error, "internal error");
 }
 
-std::optional<VisitId> parse_visit_id(std::string_view text) {
-  VisitId id{};
-  if (text.size() != base64url_encoded_size(id.size()) || !base64url_decode_exact(text, id))
-    return std::nullopt;
-  return id;
-}
-
 // An optional integer member in [low, high]; nullopt when present and not one.
 std::optional<std::int64_t> bounded_int(const json& body, const char* name, std::int64_t fallback,
                                         std::int64_t low, std::int64_t high) {
@@ -53,6 +46,13 @@ std::optional<std::int64_t> bounded_int(const json& body, const char* name, std:
 }
 
 }  // namespace
+
+std::optional<VisitId> parse_visit_id(std::string_view text) {
+  VisitId id{};
+  if (text.size() != base64url_encoded_size(id.size()) || !base64url_decode_exact(text, id))
+    return std::nullopt;
+  return id;
+}
 
 VisitApi::VisitApi(Storage& storage, std::shared_ptr<AccountApi> accounts,
                    std::shared_ptr<SignalingHub> hub)

@@ -28,6 +28,9 @@ inline constexpr std::string_view kVisitsPath = "/api/visits";
 inline constexpr std::int64_t kDefaultVisitLifetimeMinutes = 60;
 inline constexpr std::int64_t kMaxVisitLifetimeMinutes = 24 * 60;  // kMaxVisitLifetimeSeconds
 
+// A visit id as the API and links write it: 22 base64url characters.
+[[nodiscard]] std::optional<VisitId> parse_visit_id(std::string_view text);
+
 class SignalingHub;
 class Storage;
 

@@ -214,10 +214,11 @@ Outcome VisitRoom::relay(const SessionId& from, const SignalingMessage& msg, Tim
 // ---------------------------------------------------------------------------
 // leaving and ending
 
-void VisitRoom::guest_leave(const SessionId& guest, Time now, std::vector<Outbound>& out) {
+void VisitRoom::guest_leave(const SessionId& guest, Time now, std::vector<Outbound>& out, std::uint16_t code,
+                            const char* reason) {
   Member* g = find_mut(guest);
   if (!g || g->provider) return;
-  if (g->connection) out.push_back(Outbound::close(*g->connection, close_code::kLeft, "you left the visit"));
+  if (g->connection) out.push_back(Outbound::close(*g->connection, code, reason));
   const Member gone = std::move(*g);
   remove(guest);
   tell_provider_gone(gone, now, out);

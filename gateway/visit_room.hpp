@@ -84,8 +84,10 @@ class VisitRoom {
   Outcome note(const SignalingMessage& note, Time now, std::vector<Outbound>& out);
   Outcome relay(const SessionId& from, const SignalingMessage& relay, Time now, std::vector<Outbound>& out);
 
-  // A guest's own `end`: it leaves; the provider is told.
-  void guest_leave(const SessionId& guest, Time now, std::vector<Outbound>& out);
+  // A guest's own `end`: it leaves; the provider is told. Its connection, if
+  // any, is closed with `code` (a revoked kiosk: kKioskRevoked).
+  void guest_leave(const SessionId& guest, Time now, std::vector<Outbound>& out,
+                   std::uint16_t code = close_code::kLeft, const char* reason = "you left the visit");
   // The visit ends: every connection in it gets `end` and is closed.
   void end(std::uint16_t code, const char* reason, std::vector<Outbound>& out);
 

@@ -93,6 +93,22 @@ std::vector<Outbound> VisitRooms::on_disconnect(ConnectionId id, Time now) {
   return out;
 }
 
+std::vector<Outbound> VisitRooms::expel(ConnectionId id, std::uint16_t code, const char* reason, Time now) {
+  std::vector<Outbound> out;
+  const auto it = connections_.find(id);
+  if (it != connections_.end() && it->second.bound && !it->second.as_provider) {
+    const VisitId visit = it->second.visit;
+    if (auto r = rooms_.find(visit); r != rooms_.end()) r->second.guest_leave(it->second.session, now, out, code, reason);
+    settle(visit, 0, out);
+  }
+  const bool closed = std::any_of(out.begin(), out.end(), [&](const Outbound& o) {
+    return o.kind == Outbound::Kind::close && o.connection == id;
+  });
+  if (!closed) close(id, code, reason, now, out);
+  forget(id);
+  return out;
+}
+
 std::vector<Outbound> VisitRooms::on_timeout(Time now) {
   std::vector<Outbound> out;
   while (!hello_deadlines_.empty() && hello_deadlines_.begin()->first <= now) {

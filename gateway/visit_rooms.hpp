@@ -76,6 +76,11 @@ class VisitRooms {
   // everyone in its room gets `end` and is closed with kVisitEnded. No room
   // open for it: nothing to do.
   [[nodiscard]] std::vector<Outbound> end_visit(const VisitId& visit);
+  // The connection is cut off for good (its kiosk was revoked): it is closed
+  // with `code`, and a guest it carried leaves its room as after its own
+  // `end` (the provider gets `end` for it; no resume). A provider connection
+  // goes away as after any close. Unknown connections are just closed.
+  [[nodiscard]] std::vector<Outbound> expel(ConnectionId connection, std::uint16_t code, const char* reason, Time now);
 
   // For metrics and tests.
   [[nodiscard]] std::size_t room_count() const { return rooms_.size(); }

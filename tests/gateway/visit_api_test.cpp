@@ -1,12 +1,6 @@
-// Visits end to end: the real listener on 127.0.0.1 port 0 with storage (a
-// real SQLite file), the account and visit APIs and the signaling hub wired as
-// main() wires them. Providers are signed in through the account store (the
-// TOTP sign-in itself is tested in sign_in_flow_test.cpp); their session
-// cookie rides on the /signal upgrade, never in the URL.
+// Visits end to end on a whole clinic's gateway (clinic_server.hpp): a
+// provider's session cookie rides on the /signal upgrade, never in the URL.
 #include "gateway/visit_api.hpp"
-#include "gateway/listener.hpp"
-#include "gateway/signaling_hub.hpp"
-#include "gateway/storage.hpp"
 
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
@@ -17,7 +11,7 @@
 
 #include "shared/base64url.hpp"
 #include "shared/handshake.hpp"
-#include "tests/gateway/clinic_accounts.hpp"
+#include "tests/gateway/clinic_server.hpp"
 #include "tests/gateway/loopback_clients.hpp"
 #include "tests/gateway/temp_web_root.hpp"
 
@@ -31,129 +25,21 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t wall_now() {
-  return unix_seconds(std::chrono::system_clock::now());
-}
-
-// A signed-in browser: the cookie's token and the session's CSRF token.
-struct SignedIn {
-  std::int64_t account = 0;
-  std::string token;
-  std::string csrf;
-  [[nodiscard]] std::string cookie_header() const {
-    return std::string(kSessionCookie) + "=" + token;
-  }
-};
-
-class VisitServer {
- public:
-  explicit VisitServer(const std::filesystem::path& web_root) {
-    auto opened = Storage::open(data_.path() / "tessera.db", keys_.path() / "tessera.key");
-    REQUIRE(opened);
-    storage_ = std::move(opened).value();
-    std::string error;
-    auto site = StaticSite::open(web_root, error);
-    REQUIRE(site);
-    const std::vector<std::string> origins{std::string(kClinicOrigin)};
-    hub_ =
-        std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{origins, Limits{}, {}},
-                                       storage_->visit_lookup(wall_now), std::make_shared<Metrics>(),
-                                       storage_->visit_recorder(wall_now, [](std::string_view) {}));
-    accounts_ = make_account_api(*storage_, origins);
-    listener_ =
-        std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr);
-    listener_->set_signaling(hub_);
-    listener_->set_accounts(accounts_);
-    listener_->set_visits(std::make_shared<VisitApi>(*storage_, accounts_, hub_));
-    REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
-    listener_->run();
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~VisitServer() {
-    ioc_.stop();
-    thread_.join();
-  }
-  VisitServer(const VisitServer&) = delete;
-  VisitServer& operator=(const VisitServer&) = delete;
-
-  [[nodiscard]] net::ip::tcp::endpoint endpoint() const { return listener_->local_endpoint(); }
-  Storage& storage() { return *storage_; }
-
-  // A new account with an open session, as a successful sign-in leaves it.
-  // The stored hash is never checked: nobody signs in with a password here.
-  SignedIn sign_in(std::string_view login, gateway::Role role) {
-    TotpSeed seed;
-    randombytes_buf(seed.data(), seed.size());
-    const auto id = accounts_->store().add(
-        login, role, "no password: signed in through open_session", seed, wall_now());
-    REQUIRE(id);
-    auto session = accounts_->store().open_session(*id, wall_now());
-    REQUIRE(session);
-    return {*id, base64url_encode(session->token.span()), session->csrf};
-  }
-
- private:
-  TempDir data_;
-  TempDir keys_;
-  std::unique_ptr<Storage> storage_;
-  net::io_context ioc_;
-  std::shared_ptr<SignalingHub> hub_;
-  std::shared_ptr<AccountApi> accounts_;
-  std::shared_ptr<Listener> listener_;
-  std::thread thread_;
-};
-
-VisitId fresh_visit_id() {
-  VisitId id{};
-  randombytes_buf(id.data(), id.size());
-  return id;
-}
-
-http::response<http::string_body> create_visit(VisitServer& server, const SignedIn& who,
+http::response<http::string_body> create_visit(ClinicServer& server, const SignedIn& who,
                                                const json& body) {
   return exchange(server.endpoint(),
                   api_request(http::verb::post, kVisitsPath, body.dump(), who.token, who.csrf));
 }
-http::response<http::string_body> list_visits(VisitServer& server, const SignedIn& who) {
+http::response<http::string_body> list_visits(ClinicServer& server, const SignedIn& who) {
   return exchange(server.endpoint(),
                   api_request(http::verb::get, kVisitsPath, {}, who.token, {}, {}));
 }
-http::response<http::string_body> end_visit(VisitServer& server, const SignedIn& who,
+http::response<http::string_body> end_visit(ClinicServer& server, const SignedIn& who,
                                             std::string_view id) {
   return exchange(
       server.endpoint(),
       api_request(http::verb::post, std::string(kVisitsPath) + "/" + std::string(id) + "/end", {},
                   who.token, who.csrf));
-}
-
-// A client's signaling message about session `session_tag`, with a payload
-// of `payload_bytes` filled with `fill` (the gateway never opens it).
-std::string message(SignalingType type, const VisitId& v, std::uint8_t session_tag, std::size_t payload_bytes,
-                    std::uint8_t fill) {
-  SignalingMessage m;
-  m.type = type;
-  m.visit = v;
-  m.session.fill(session_tag);
-  m.payload.assign(payload_bytes, fill);
-  return signaling_serialize(m);
-}
-std::string hello(SignalingRole role, const VisitId& v, std::uint8_t session_tag) {
-  SignalingMessage m;
-  m.type = SignalingType::hello;
-  m.role = role;
-  m.visit = v;
-  m.session.fill(session_tag);
-  m.payload.assign(kHashBytes, 0x11);
-  return signaling_serialize(m);
-}
-std::string join(const VisitId& v, std::uint8_t session_tag) {
-  return message(SignalingType::join, v, session_tag, kGuestHelloBytes, 0x22);
-}
-std::string admit(const VisitId& v, std::uint8_t session_tag) {
-  return message(SignalingType::admit, v, session_tag, kProviderAcceptBytes, 0x33);
-}
-std::string end_message(const VisitId& v, std::uint8_t session_tag) {
-  return message(SignalingType::end, v, session_tag, 0, 0);
 }
 
 // The audit trail's event names, oldest first.
@@ -172,7 +58,7 @@ std::vector<std::string> audit_events(Storage& storage) {
 
 // Connects (with `cookie` on the upgrade, if any), says hello as provider of
 // `v`, and returns the error code the gateway answered with.
-SignalingErrorCode provider_refusal(VisitServer& server, const VisitId& v,
+SignalingErrorCode provider_refusal(ClinicServer& server, const VisitId& v,
                                     std::string_view cookie) {
   SignalingClient c;
   REQUIRE_FALSE(c.connect(server.endpoint(), kClinicOrigin, cookie));
@@ -188,7 +74,7 @@ SignalingErrorCode provider_refusal(VisitServer& server, const VisitId& v,
 TEST_CASE("a provider creates a visit, opens its room with the session cookie, and ending it closes everyone with 4000",
           "[gateway][visits]") {
   TempWebRoot web;
-  VisitServer server(web.web());
+  ClinicServer server(web.web());
   const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
   const VisitId v = fresh_visit_id();
   const auto id = base64url_encode(v);
@@ -247,7 +133,7 @@ TEST_CASE("a provider creates a visit, opens its room with the session cookie, a
 TEST_CASE("a guest admitted and the provider's own end over signaling are kept: the visit is ended and both are audited",
           "[gateway][visits]") {
   TempWebRoot web;
-  VisitServer server(web.web());
+  ClinicServer server(web.web());
   const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
   const VisitId v = fresh_visit_id();
   const auto id = base64url_encode(v);
@@ -292,7 +178,7 @@ TEST_CASE("a guest admitted and the provider's own end over signaling are kept: 
 TEST_CASE("a provider cannot see or end another provider's visit, and an admin can do nothing with visits",
           "[gateway][visits]") {
   TempWebRoot web;
-  VisitServer server(web.web());
+  ClinicServer server(web.web());
   const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
   const auto bob = server.sign_in("dr.bob", gateway::Role::provider);
   const auto root = server.sign_in("root", gateway::Role::admin);
@@ -338,7 +224,7 @@ TEST_CASE("a provider cannot see or end another provider's visit, and an admin c
 
 TEST_CASE("a provider hello for a visit never created is refused as unknown", "[gateway][visits]") {
   TempWebRoot web;
-  VisitServer server(web.web());
+  ClinicServer server(web.web());
   const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
   CHECK(provider_refusal(server, fresh_visit_id(), ada.cookie_header()) ==
         SignalingErrorCode::unknown_visit);
@@ -347,7 +233,7 @@ TEST_CASE("a provider hello for a visit never created is refused as unknown", "[
 TEST_CASE("the visits API refuses bad ids, bad settings, a taken id, a missing CSRF token and a foreign origin",
           "[gateway][visits]") {
   TempWebRoot web;
-  VisitServer server(web.web());
+  ClinicServer server(web.web());
   const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
   const auto id = base64url_encode(fresh_visit_id());
 

@@ -256,6 +256,31 @@ TEST_CASE("a visit ended from outside closes everyone in its room and frees the 
   CHECK_FALSE(touches(c.rooms.on_timeout(c.now), P));
 }
 
+TEST_CASE("an expelled guest (a revoked kiosk) is closed with its code, leaves for good, and nobody else is touched",
+          "[gateway][rooms]") {
+  Clinic c;
+  admitted_room(c);
+  c.arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));
+  c.now += 1s;
+  const auto out = c.rooms.expel(G, close_code::kKioskRevoked, "kiosk revoked", c.now);
+  CHECK(closed(out, G) == close_code::kKioskRevoked);
+  // The provider learns the guest is gone, as after the guest's own `end`.
+  const auto told = sent_to(out, P);
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].type == SignalingType::end);
+  CHECK(told[0].session == session_id(2));
+  CHECK_FALSE(closed(out, P));
+  CHECK_FALSE(touches(out, G2));
+  // Gone, not away: its resume secret no longer brings it back.
+  const auto back = c.on(X, resume(visit_id(1), session_id(2), 2));
+  CHECK(only_error(back, X) == SignalingErrorCode::expired);
+  // A connection that never said hello, or one already gone, is just closed.
+  c.rooms.on_connected(G3, c.now);
+  CHECK(closed(c.rooms.expel(G3, close_code::kKioskRevoked, "kiosk revoked", c.now), G3) == close_code::kKioskRevoked);
+  CHECK(closed(c.rooms.expel(G3, close_code::kKioskRevoked, "kiosk revoked", c.now), G3) == close_code::kKioskRevoked);
+  CHECK(c.rooms.connection_count() == 2);  // P and G2
+}
+
 TEST_CASE("a denied guest gets the sealed deny and is closed, and cannot be admitted afterwards", "[gateway][rooms]") {
   Clinic c;
   const VisitId v = visit_id(1);
