@@ -94,14 +94,20 @@ json inbox(ClinicServer& server, const Tablet& t) {
   return json::parse(res.body(), nullptr, false);
 }
 
+// The clinic's gateway with its admin and one provider signed in.
+struct Staffed {
+  TempWebRoot web;
+  ClinicServer server{web.web()};
+  SignedIn root = server.sign_in("root", gateway::Role::admin);
+  SignedIn ada = server.sign_in("dr.ada", gateway::Role::provider);
+};
+
 }  // namespace
 
 TEST_CASE("an admin enrols a kiosk, the tablet gets its cookie, a provider sends it a visit, and it fetches it once",
           "[gateway][kiosks]") {
-  TempWebRoot web;
-  ClinicServer server(web.web());
-  const auto root = server.sign_in("root", gateway::Role::admin);
-  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  Staffed clinic;
+  auto& [web, server, root, ada] = clinic;
   const auto head_before = server.storage().audit().head();
   REQUIRE(head_before);
 
@@ -190,10 +196,8 @@ TEST_CASE("an admin enrols a kiosk, the tablet gets its cookie, a provider sends
 
 TEST_CASE("a provider sends only her own open visits, an admin none, and a kiosk cookie signs nobody in",
           "[gateway][kiosks]") {
-  TempWebRoot web;
-  ClinicServer server(web.web());
-  const auto root = server.sign_in("root", gateway::Role::admin);
-  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  Staffed clinic;
+  auto& [web, server, root, ada] = clinic;
   const auto bob = server.sign_in("dr.bob", gateway::Role::provider);
   Tablet tablet;
   enrol(server, tablet, new_code(server, root));
@@ -241,10 +245,8 @@ TEST_CASE("a provider sends only her own open visits, an admin none, and a kiosk
 
 TEST_CASE("revoking a kiosk closes its signaling WebSocket with 4013, empties its inbox and refuses its cookie",
           "[gateway][kiosks]") {
-  TempWebRoot web;
-  ClinicServer server(web.web());
-  const auto root = server.sign_in("root", gateway::Role::admin);
-  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  Staffed clinic;
+  auto& [web, server, root, ada] = clinic;
   Tablet tablet;
   enrol(server, tablet, new_code(server, root));
   const auto visit_text = create_visit(server, ada);
@@ -315,10 +317,8 @@ TEST_CASE("revoking a kiosk closes its signaling WebSocket with 4013, empties it
 
 TEST_CASE("every state-changing kiosk route needs an allowed Origin, and the admin's and provider's a CSRF token",
           "[gateway][kiosks]") {
-  TempWebRoot web;
-  ClinicServer server(web.web());
-  const auto root = server.sign_in("root", gateway::Role::admin);
-  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  Staffed clinic;
+  auto& [web, server, root, ada] = clinic;
   const auto label = json{{"label", kLabel}}.dump();
   constexpr std::string_view kEvil = "https://evil.example";
 
@@ -363,10 +363,11 @@ TEST_CASE("every state-changing kiosk route needs an allowed Origin, and the adm
 }
 
 TEST_CASE("the kiosk API refuses bad labels, keys, codes, ids and sealed sizes with clear errors", "[gateway][kiosks]") {
-  TempWebRoot web;
-  ClinicServer server(web.web());
-  const auto root = server.sign_in("root", gateway::Role::admin);
-  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  Staffed clinic;
+  // Named references, not a structured binding: clang 14 cannot capture those.
+  auto& server = clinic.server;
+  const auto& root = clinic.root;
+  const auto& ada = clinic.ada;
   const auto post_label = [&](const json& body) {
     return call(server, api_request(http::verb::post, "/api/admin/kiosks", body.dump(), root.token, root.csrf));
   };
