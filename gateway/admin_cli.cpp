@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "gateway/account_store.hpp"
+#include "gateway/kiosk_api.hpp"
 #include "gateway/password.hpp"
 #include "gateway/storage.hpp"
 
@@ -20,21 +21,26 @@ namespace {
 constexpr std::string_view kOperator = "operator";  // audit actor for this command
 constexpr int kQuietZone = 2;                       // modules of light border
 
-struct AccountArgs {
+// The flags of both commands, `account` and `kiosk`; each checks which it needs.
+struct AdminArgs {
   std::string_view verb;
   std::filesystem::path data_file;
   std::filesystem::path key_file;
   std::string login;
   std::optional<Role> role;
+  std::string label;                // kiosk enrol
+  std::optional<std::int64_t> kiosk;  // kiosk revoke --id
 };
 
-std::optional<AccountArgs> parse(std::span<const std::string_view> args, std::ostream& err) {
+// args[0] is the command ("account", "kiosk"), args[1] its verb, then flags.
+std::optional<AdminArgs> parse_flags(std::span<const std::string_view> args, std::ostream& err) {
   if (args.size() < 2) return std::nullopt;
-  AccountArgs out{args[1], {}, {}, {}, {}};
+  const auto command = args[0];
+  AdminArgs out{args[1], {}, {}, {}, {}, {}, {}};
   for (std::size_t i = 2; i < args.size(); ++i) {
     const auto name = args[i];
     if (i + 1 >= args.size()) {
-      err << "tessera-gateway account: " << name << " needs a value\n";
+      err << "tessera-gateway " << command << ": " << name << " needs a value\n";
       return std::nullopt;
     }
     const auto value = args[++i];
@@ -42,22 +48,38 @@ std::optional<AccountArgs> parse(std::span<const std::string_view> args, std::os
       out.data_file = value;
     } else if (name == "--key-file") {
       out.key_file = value;
-    } else if (name == "--login") {
+    } else if (name == "--login" && command == "account") {
       out.login = value;
-    } else if (name == "--role") {
+    } else if (name == "--role" && command == "account") {
       out.role = parse_role(value);
       if (!out.role) {
         err << "tessera-gateway account: --role must be provider or admin\n";
         return std::nullopt;
       }
+    } else if (name == "--label" && command == "kiosk") {
+      out.label = value;
+    } else if (name == "--id" && command == "kiosk") {
+      out.kiosk = parse_row_id(value);
+      if (!out.kiosk) {
+        err << "tessera-gateway kiosk: --id must be a kiosk's number\n";
+        return std::nullopt;
+      }
     } else {
-      err << "tessera-gateway account: unknown argument '" << name << "'\n";
+      err << "tessera-gateway " << command << ": unknown argument '" << name << "'\n";
       return std::nullopt;
     }
   }
+  if (out.data_file.empty() || out.key_file.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<AdminArgs> parse(std::span<const std::string_view> args, std::ostream& err) {
+  auto parsed = parse_flags(args, err);
+  if (!parsed) return std::nullopt;
+  auto& out = *parsed;
   const bool known = out.verb == "add" || out.verb == "list" || out.verb == "disable" || out.verb == "unlock" ||
                      out.verb == "reset-totp";
-  if (!known || out.data_file.empty() || out.key_file.empty() || (out.verb != "list" && out.login.empty()) ||
+  if (!known || (out.verb != "list" && out.login.empty()) ||
       (out.verb == "add" && !out.role)) {
     return std::nullopt;
   }
@@ -142,7 +164,7 @@ std::int64_t wall_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-int run(const AccountArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
+int run(const AdminArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
   auto storage = Storage::open(a.data_file, a.key_file);
   if (!storage) {
     err << "tessera-gateway account: " << storage.error() << "\n";
@@ -203,7 +225,83 @@ int run(const AccountArgs& a, std::istream& in, std::ostream& out, std::ostream&
   return 0;
 }
 
+// `kiosk enrol|list|revoke`: as the admin API does, with the operator as actor.
+int run_kiosk(const AdminArgs& a, std::ostream& out, std::ostream& err) {
+  auto storage = Storage::open(a.data_file, a.key_file);
+  if (!storage) {
+    err << "tessera-gateway kiosk: " << storage.error() << "\n";
+    return 1;
+  }
+  auto& db = (*storage)->database();
+  auto& kiosks = (*storage)->kiosks();
+  auto& audit = (*storage)->audit();
+  const auto now = wall_seconds();
+  const auto failed = [&](std::string_view what) {
+    err << "tessera-gateway kiosk: " << what << "\n";
+    return 1;
+  };
+  if (a.verb == "list") {
+    auto all = kiosks.list();
+    if (!all) return failed(all.error().message);
+    for (const auto& k : *all) {
+      out << k.id << " " << k.label << (k.revoked ? " revoked" : "")
+          << (k.last_seen ? " last-seen " + std::to_string(*k.last_seen) : std::string(" never-seen")) << "\n";
+    }
+    return 0;
+  }
+  auto tx = Transaction::begin(db);
+  if (!tx) return failed(tx.error().message);
+  if (a.verb == "enrol") {
+    auto code = kiosks.create_enrolment(a.label, now);
+    if (!code) return failed(code.error().message);
+    if (!audit.append(AuditEvent::kiosk_enrolment_created, kOperator, kAuditNobody, now) || !tx->commit()) {
+      return failed("could not record the enrolment");
+    }
+    auto text = enrolment_code_text(*code);
+    out << "The enrolment code is shown only now and works once, for "
+        << kEnrolmentLifetimeSeconds / 60 << " minutes. Type it on the tablet or scan the QR code:\n"
+        << "kiosk-code: " << text << "\n"
+        << terminal_qr(text);
+    sodium_memzero(text.data(), text.size());
+    return 0;
+  }
+  if (auto s = kiosks.revoke(*a.kiosk); !s) return failed(s.error().message);
+  if (!audit.append(AuditEvent::kiosk_revoked, kOperator, audit_kiosk_ref(*a.kiosk), now) || !tx->commit()) {
+    return failed("could not record the revocation");
+  }
+  out << "kiosk " << *a.kiosk << " revoked: its cookie is refused from now on\n";
+  return 0;
+}
+
 }  // namespace
+
+bool is_kiosk_command(std::span<const std::string_view> args) { return !args.empty() && args[0] == "kiosk"; }
+
+std::string kiosk_usage_text() {
+  return "usage:\n"
+         "  tessera-gateway kiosk enrol --data FILE --key-file FILE --label TEXT\n"
+         "      prints a one-time enrolment code (15 minutes) once, as text and QR code;\n"
+         "      the label (1-64 bytes) names the device, not a person.\n"
+         "  tessera-gateway kiosk list --data FILE --key-file FILE\n"
+         "  tessera-gateway kiosk revoke --data FILE --key-file FILE --id N\n"
+         "      a running gateway refuses its cookie at once; a signaling WebSocket it\n"
+         "      already holds closes only through POST /api/admin/kiosks/N/revoke.\n";
+}
+
+int run_kiosk_command(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
+  if (args.size() >= 2 && (args[1] == "--help" || args[1] == "-h")) {
+    out << kiosk_usage_text();
+    return 0;
+  }
+  const auto parsed = parse_flags(args, err);
+  const bool usable = parsed && ((parsed->verb == "enrol" && !parsed->label.empty()) || parsed->verb == "list" ||
+                                 (parsed->verb == "revoke" && parsed->kiosk));
+  if (!usable) {
+    err << kiosk_usage_text();
+    return 2;
+  }
+  return run_kiosk(*parsed, out, err);
+}
 
 bool is_account_command(std::span<const std::string_view> args) { return !args.empty() && args[0] == "account"; }
 

@@ -12,6 +12,13 @@
 //   account unlock  --data F --key-file K --login NAME
 //   account reset-totp --data F --key-file K --login NAME  (new secret, printed once)
 // The password is never echoed or printed. Every change is in the audit trail.
+//
+// `tessera-gateway kiosk ...`: clinic tablets (kiosk_api.hpp), same flags.
+//   kiosk enrol  --data F --key-file K --label TEXT   one-time code, printed once (text and QR)
+//   kiosk list   --data F --key-file K                id, label, revoked, last seen
+//   kiosk revoke --data F --key-file K --id N         its cookie is refused from then on;
+//       a running gateway's open WebSockets of that kiosk close only when the
+//       admin API revokes it (this process cannot reach them).
 #include <istream>
 #include <ostream>
 #include <span>
@@ -37,5 +44,10 @@ inline constexpr std::string_view kTotpIssuer = "Tessera";
 [[nodiscard]] std::string terminal_qr(std::string_view text);
 
 [[nodiscard]] std::string account_usage_text();
+
+[[nodiscard]] bool is_kiosk_command(std::span<const std::string_view> args);
+// args excludes argv[0] and starts with "kiosk". Exit codes as for accounts.
+[[nodiscard]] int run_kiosk_command(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+[[nodiscard]] std::string kiosk_usage_text();
 
 }  // namespace tessera::gateway

@@ -96,10 +96,6 @@ std::optional<KioskPublicKey> parse_public_key(const json& body) {
   return key;
 }
 
-json kiosk_summary(const Kiosk& k) {
-  return {{"id", k.id}, {"label", k.label}, {"last_seen", k.last_seen ? json(*k.last_seen) : json(nullptr)}};
-}
-
 }  // namespace
 
 std::string enrolment_code_text(const EnrolmentCode& code) {
@@ -158,6 +154,25 @@ std::optional<Kiosk> KioskApi::authenticate(const Request& req, std::int64_t now
   return std::move(kiosk).value();
 }
 
+Response KioskApi::list(const Request& req, Role viewer) {
+  auto kiosks = storage_->kiosks().list();
+  if (!kiosks) return internal_error(req);
+  auto out = json::array();
+  for (const auto& k : *kiosks) {
+    json entry{{"id", k.id}, {"label", k.label}, {"last_seen", k.last_seen ? json(*k.last_seen) : json(nullptr)}};
+    if (viewer == Role::admin) {
+      entry["enrolled"] = k.enrolled;
+      entry["revoked"] = k.revoked;
+    } else if (k.revoked) {
+      continue;  // providers see only kiosks they can send to
+    } else {
+      entry["public_key"] = base64url_encode(k.public_key);
+    }
+    out.push_back(std::move(entry));
+  }
+  return json_response(req, http::status::ok, out);
+}
+
 // ---------------------------------------------------------------------------
 // admin
 
@@ -168,16 +183,7 @@ Response KioskApi::admin(const Request& req, std::string_view path, std::int64_t
   if (path == kAdminKiosksPath) {
     if (req.method() == http::verb::post) return create_enrolment(req, caller->account, now);
     if (req.method() != http::verb::get) return wrong_method(req);
-    auto kiosks = storage_->kiosks().list();
-    if (!kiosks) return internal_error(req);
-    auto out = json::array();
-    for (const auto& k : *kiosks) {
-      auto entry = kiosk_summary(k);
-      entry["enrolled"] = k.enrolled;
-      entry["revoked"] = k.revoked;
-      out.push_back(std::move(entry));
-    }
-    return json_response(req, http::status::ok, out);
+    return list(req, Role::admin);
   }
   const auto kiosk = id_with_action(path, kAdminKiosksPath, "revoke");
   if (!kiosk) return not_found(req);
@@ -297,19 +303,7 @@ Response KioskApi::provider(const Request& req, std::string_view path, std::int6
   const auto caller = accounts_->authenticate(req, now);
   if (auto refused = accounts_->check_csrf(req, caller)) return std::move(*refused);
   if (auto refused = require_role(caller, Role::provider, req)) return std::move(*refused);
-  if (path == kKiosksPath) {
-    if (req.method() != http::verb::get) return wrong_method(req);
-    auto kiosks = storage_->kiosks().list();
-    if (!kiosks) return internal_error(req);
-    auto out = json::array();
-    for (const auto& k : *kiosks) {
-      if (k.revoked) continue;
-      auto entry = kiosk_summary(k);
-      entry["public_key"] = base64url_encode(k.public_key);
-      out.push_back(std::move(entry));
-    }
-    return json_response(req, http::status::ok, out);
-  }
+  if (path == kKiosksPath) return req.method() == http::verb::get ? list(req, Role::provider) : wrong_method(req);
   const auto kiosk = id_with_action(path, kKiosksPath, "visits");
   if (!kiosk) return not_found(req);
   if (req.method() != http::verb::post) return wrong_method(req);

@@ -97,6 +97,9 @@ class KioskApi {
   [[nodiscard]] SignalingKiosk signaling_kiosk(const Request& req, std::int64_t now);
 
  private:
+  // Admins see every kiosk, revoked ones too; providers the ones they can
+  // send to, with their public keys.
+  [[nodiscard]] Response list(const Request& req, Role viewer);
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
   [[nodiscard]] Response create_enrolment(const Request& req, std::int64_t account, std::int64_t now);
   [[nodiscard]] Response revoke(const Request& req, std::int64_t account, std::int64_t kiosk, std::int64_t now);

@@ -6,7 +6,8 @@
 // when it cannot listen or open its storage, 2 for bad arguments or an
 // unusable certificate/key. On the signal, every signaling WebSocket is closed
 // with 1001 (going away) first.
-// `tessera-gateway audit verify ...` is a separate subcommand (audit_command.hpp).
+// `tessera-gateway audit verify ...`, `account ...` and `kiosk ...` are
+// separate subcommands (audit_command.hpp, admin_cli.hpp).
 #include "gateway/account_api.hpp"
 #include "gateway/admin_cli.hpp"
 #include "gateway/audit_command.hpp"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (gw::is_audit_command(args)) return gw::run_audit_command(args, std::cout, std::cerr);
   if (gw::is_account_command(args)) return gw::run_account_command(args, std::cin, std::cout, std::cerr);
+  if (gw::is_kiosk_command(args)) return gw::run_kiosk_command(args, std::cout, std::cerr);
   // Settings: the config file, then TESSERA_* variables, then the flags
   // (config_sources.hpp); one parser checks them all.
   std::vector<std::pair<std::string, std::string>> environment;

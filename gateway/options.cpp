@@ -321,7 +321,7 @@ list and end its own visits; a /signal upgrade carrying a provider's session
 cookie is that provider (docs/ARCHITECTURE.md "Visits"). /api/admin/kiosks,
 /api/kiosk/... and /api/kiosks enrol clinic tablets with a one-time code,
 send them visits sealed to their key, and revoke them (docs/ARCHITECTURE.md
-"Kiosks").
+"Kiosks"); `tessera-gateway kiosk --help` lists the kiosk commands.
 )";
 }
 
