@@ -81,7 +81,13 @@ std::optional<std::string> AccessibilityTree::take_update() {
                         {"h", n.rect.h}};
     if (n.disabled) j["disabled"] = true;
     if (n.role == Role::checkbox) j["checked"] = n.checked;
-    if (n.role == Role::textbox) j["value"] = n.value;
+    if (n.role == Role::textbox && n.password) {
+      j["password"] = true;
+      j["empty"] = n.value.empty();
+    } else if (n.role == Role::textbox) {
+      j["value"] = n.value;
+    }
+    if (!n.autocomplete.empty()) j["autocomplete"] = n.autocomplete;
     if (n.role == Role::heading) j["level"] = n.level;
     list.push_back(std::move(j));
   }

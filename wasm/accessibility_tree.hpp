@@ -34,7 +34,9 @@ struct AccessibleNode {
   Rect rect;
   bool disabled = false;
   bool checked = false;  // checkbox only
-  std::string value;     // textbox only
+  std::string value;     // textbox only (never published for a password)
+  bool password = false; // textbox only: shown as dots, never echoed into the page
+  std::string autocomplete;  // textbox only: the HTML autocomplete token, or empty
   int level = 0;         // heading only: 1..6
   friend bool operator==(const AccessibleNode&, const AccessibleNode&) = default;
 };

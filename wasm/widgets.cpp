@@ -53,11 +53,24 @@ bool button(Ui& ui, const char* label, bool enabled) {
   return pressed;
 }
 
-bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes) {
+namespace {
+const char* autocomplete_token(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::plain: return "";
+    case FieldKind::username: return "username";
+    case FieldKind::password: return "current-password";
+    case FieldKind::one_time_code: return "one-time-code";
+  }
+  return "";
+}
+}  // namespace
+
+bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes, FieldKind kind) {
   const std::string_view name = visible_label(label);
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
-  bool changed = ImGui::InputText("##field", &value);
+  const bool password = kind == FieldKind::password;
+  bool changed = ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
   const ImGuiID id = ImGui::GetItemID();
   ImGui::PopID();
   // The DOM <input> is where phones, IME and paste deliver text
@@ -68,8 +81,16 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   }
   truncate_utf8(value, max_bytes);
   ui.a11y.add({.id = id, .role = Role::textbox, .name = std::string(name),
-               .rect = last_item_rect(), .value = value});
+               .rect = last_item_rect(), .value = value, .password = password,
+               .autocomplete = autocomplete_token(kind)});
   return changed;
 }
+
+void video(Ui& ui, VideoSlot slot, float w, float h) {
+  ImGui::Dummy(ImVec2(w, h));
+  video_at(ui, slot, last_item_rect());
+}
+
+void video_at(Ui& ui, VideoSlot slot, Rect rect) { ui.videos[static_cast<std::size_t>(slot)] = rect; }
 
 }  // namespace tessera::client::ui
