@@ -5,8 +5,6 @@
 #include <chrono>
 
 #include "wasm/bridge.hpp"
-#include "wasm/visit/guest_visit.hpp"
-#include "wasm/visit/provider_visit.hpp"
 
 namespace tessera::client {
 namespace {

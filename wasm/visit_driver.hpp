@@ -10,6 +10,8 @@
 
 #include "wasm/browser_peer.hpp"
 #include "wasm/browser_socket.hpp"
+#include "wasm/visit/guest_visit.hpp"
+#include "wasm/visit/provider_visit.hpp"
 
 namespace tessera::client {
 
@@ -45,8 +47,6 @@ class VisitDriver final : SocketEvents, PeerEvents {
   long timer_ = 0;
 };
 
-class GuestVisit;
-class ProviderVisit;
 extern template class VisitDriver<GuestVisit>;
 extern template class VisitDriver<ProviderVisit>;
 

@@ -27,7 +27,7 @@ void heading(Ui& ui, const char* text, int level) {
   ImGui::PushFont(ui.heading_font);
   ImGui::TextUnformatted(text);
   ImGui::PopFont();
-  ui.a11y.add({.id = ImGui::GetID(text), .role = Role::heading, .name = text,
+  ui.a11y.add({.id = ImGui::GetID(text), .role = AccessibleRole::heading, .name = text,
                .rect = last_item_rect(), .level = level});
 }
 
@@ -38,7 +38,7 @@ void paragraph(Ui& ui, const char* text) {
   ImGui::PushID("paragraph");
   const ImGuiID id = ImGui::GetID(text);
   ImGui::PopID();
-  ui.a11y.add({.id = id, .role = Role::text, .name = text, .rect = last_item_rect()});
+  ui.a11y.add({.id = id, .role = AccessibleRole::text, .name = text, .rect = last_item_rect()});
 }
 
 bool button(Ui& ui, const char* label, bool enabled) {
@@ -48,7 +48,7 @@ bool button(Ui& ui, const char* label, bool enabled) {
   ImGui::EndDisabled();
   const ImGuiID id = ImGui::GetItemID();
   pressed = (ui.a11y.consume_activation(id) || pressed) && enabled;
-  ui.a11y.add({.id = id, .role = Role::button, .name = std::string(visible_label(label)),
+  ui.a11y.add({.id = id, .role = AccessibleRole::button, .name = std::string(visible_label(label)),
                .rect = last_item_rect(), .disabled = !enabled});
   return pressed;
 }
@@ -80,7 +80,7 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
     value = std::move(*from_dom);
   }
   truncate_utf8(value, max_bytes);
-  ui.a11y.add({.id = id, .role = Role::textbox, .name = std::string(name),
+  ui.a11y.add({.id = id, .role = AccessibleRole::textbox, .name = std::string(name),
                .rect = last_item_rect(), .value = value, .password = password,
                .autocomplete = autocomplete_token(kind)});
   return changed;
