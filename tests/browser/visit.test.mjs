@@ -53,6 +53,8 @@ async function shot(page, name) {
 }
 
 const heading = (page, name) => page.getByRole('heading', { name });
+// Buttons are pressed through the accessible layer (Enter on the mirror
+// <button>), the way a keyboard or screen-reader user presses them.
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 async function enabled(page, name) {
@@ -71,7 +73,7 @@ async function shownLink(page) {
 }
 
 async function createVisit() {
-  await (await enabled(providerPage, 'Create a visit')).click();
+  await (await enabled(providerPage, 'Create a visit')).press('Enter');
   await heading(providerPage, 'Waiting room').waitFor(WAIT);
   return shownLink(providerPage);
 }
@@ -126,9 +128,9 @@ async function patientJoins(link, name) {
   await page.goto(link);
   await heading(page, 'Check your camera and microphone').waitFor(WAIT);
   await page.locator('video[data-slot=self]:not([hidden])').waitFor(WAIT);
-  await (await enabled(page, 'Continue')).click();
+  await (await enabled(page, 'Continue')).press('Enter');
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
-  await (await enabled(page, 'Join the waiting room')).click();
+  await (await enabled(page, 'Join the waiting room')).press('Enter');
   await heading(page, 'You are in the waiting room').waitFor(WAIT);
   return { page, problems };
 }
@@ -152,7 +154,7 @@ before(async () => {
   await providerPage.getByRole('textbox', { name: 'Login' }).fill(clinic.login);
   await providerPage.getByRole('textbox', { name: 'Password' }).fill(clinic.password);
   await providerPage.getByRole('textbox', { name: 'Code from your authenticator app' }).fill(totpCode(clinic.totpSecret));
-  await (await enabled(providerPage, 'Sign in')).click();
+  await (await enabled(providerPage, 'Sign in')).press('Enter');
   await heading(providerPage, 'Start a visit').waitFor(WAIT);
   await shot(providerPage, '02-provider-start');
 });
@@ -175,13 +177,13 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await button(providerPage, `Admit ${PATIENT_NAME}`).waitFor(WAIT);
   assert.match(await providerPage.title(), /^\(1\) /);
   await providerPage.getByRole('textbox', { name: `Note for ${PATIENT_NAME}` }).fill(NOTE);
-  await (await enabled(providerPage, `Send note to ${PATIENT_NAME}`)).click();
+  await (await enabled(providerPage, `Send note to ${PATIENT_NAME}`)).press('Enter');
   await patient.locator('#a11y-layer p', { hasText: NOTE }).waitFor(WAIT);
   assert.match(await patient.locator('#announcer').textContent(), /message from your care team/i);
   await shot(patient, '05-patient-note');
   await shot(providerPage, '06-provider-waiting-room');
 
-  await button(providerPage, `Admit ${PATIENT_NAME}`).click();
+  await button(providerPage, `Admit ${PATIENT_NAME}`).press('Enter');
   await heading(providerPage, `Visit with ${PATIENT_NAME}`).waitFor(WAIT);
   await heading(patient, 'Your visit').waitFor(WAIT);
 
@@ -195,10 +197,10 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await shot(providerPage, '08-provider-call');
 
   // Mute works through the layer and the button says what it will do next.
-  await button(patient, 'Mute').click();
+  await button(patient, 'Mute').press('Enter');
   await button(patient, 'Unmute').waitFor(WAIT);
 
-  await button(providerPage, 'End visit').click();
+  await button(providerPage, 'End visit').press('Enter');
   await heading(patient, 'Your visit has ended').waitFor(WAIT);
   await heading(providerPage, 'The visit has ended').waitFor(WAIT);
   assert.match(await patient.locator('#announcer').textContent(), /ended/);
@@ -212,9 +214,13 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
     assert.ok(!log.includes(secret), 'nothing the gateway printed contains a secret, name or note');
   }
   assert.deepEqual(patientProblems, [], 'no console errors or CSP violations on the patient page');
-  assert.deepEqual(providerProblems, [], 'no console errors or CSP violations on the provider page');
+  // The one expected: Chromium logs the 401 of the page's "am I signed in?"
+  // check on load, before the provider signed in.
+  const unexpected = providerProblems.filter((p) => !/status of 401/.test(p));
+  assert.ok(providerProblems.length - unexpected.length <= 1, 'one 401, from the check on load');
+  assert.deepEqual(unexpected, [], 'no console errors or CSP violations on the provider page');
   await patient.context().close();
-  await (await enabled(providerPage, 'Start another visit')).click();
+  await (await enabled(providerPage, 'Start another visit')).press('Enter');
   await heading(providerPage, 'Start a visit').waitFor(WAIT);
 });
 
@@ -229,7 +235,7 @@ test('a link whose secret was changed cannot join', async () => {
   assert.match(await patient.locator('#a11y-layer').innerText(), /link/i);
   await shot(patient, '11-patient-wrong-secret');
   assert.equal(await button(providerPage, 'Admit Mallory').count(), 0, 'the provider never sees the guest');
-  await button(providerPage, 'End visit').click();
+  await button(providerPage, 'End visit').press('Enter');
   await heading(providerPage, 'The visit has ended').waitFor(WAIT);
   await patient.context().close();
 });
