@@ -32,9 +32,7 @@ void heading(Ui& ui, const char* text, int level) {
 }
 
 void paragraph(Ui& ui, const char* text) {
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text);
-  ImGui::PopTextWrapPos();
+  ImGui::TextWrapped("%s", text);  // at the content column's wrap position
   ImGui::PushID("paragraph");
   const ImGuiID id = ImGui::GetID(text);
   ImGui::PopID();
