@@ -80,7 +80,7 @@ void ProviderFlow::sign_in() {
       error_ = "This account is not a provider's. Sign in with a provider account to hold visits.";
     } else if (status == 429) {
       error_ = "Too many attempts from this device. Wait a few minutes, then try again.";
-    } else if (status == 404) {
+    } else if (status == 404 || status == 405) {  // a gateway without accounts (no --data)
       error_ = "This server does not offer sign-in. Ask your clinic's administrator to set up accounts.";
     } else if (status == 0) {
       error_ = "The clinic's server could not be reached. Check your connection and try again.";

@@ -62,12 +62,13 @@ test('the first screen is the sign-in, typed into through real inputs, and it sa
   await signIn.press('Enter');
 
   // This gateway has no accounts: the page says so and what to do.
-  await page.locator('#a11y-layer p', { hasText: /sign-in/i }).waitFor({ timeout: 10000 });
+  await page.locator('#a11y-layer p', { hasText: /does not offer sign-in/ }).waitFor({ timeout: 10000 });
   assert.equal(await login.inputValue(), 'Zoë Ångström', 'the login survives the attempt');
   assert.equal(await password.inputValue(), '', 'the password is cleared after the attempt');
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: path.join(outDir, 'skeleton-sign-in.png') });
-  assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), [], 'no console errors or CSP violations');
+  // Chromium logs the API's 404 / 405 (this gateway has no /api/), which the page expects.
+  assert.deepEqual(problems.filter((p) => !/status of 40[45]/.test(p)), [], 'no console errors or CSP violations');
   await page.close();
 });
 
@@ -106,7 +107,7 @@ test('every asset is hashed, integrity-checked, cached immutable and sent gzip',
   const assets = [];
   page.on('response', async (res) => {
     const url = new URL(res.url());
-    if (url.origin === gateway.url && url.pathname !== '/') assets.push({ url: res.url(), headers: await res.allHeaders() });
+    if (url.origin === gateway.url && url.pathname !== '/' && !url.pathname.startsWith('/api/')) assets.push({ url: res.url(), headers: await res.allHeaders() });
   });
   const main = await page.goto(`${gateway.url}/`);
   await page.getByRole('heading', { name: 'Sign in to Tessera', level: 1 }).waitFor({ timeout: 30000 });

@@ -122,7 +122,7 @@ async function safetyCode(page) {
   return code.textContent();
 }
 
-async function patientJoins(link, name) {
+async function patientJoins(link, name, arrival = 'You are in the waiting room') {
   const page = await newPage();
   const problems = collectPageProblems(page);
   await page.goto(link);
@@ -131,7 +131,7 @@ async function patientJoins(link, name) {
   await (await enabled(page, 'Continue')).press('Enter');
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
   await (await enabled(page, 'Join the waiting room')).press('Enter');
-  await heading(page, 'You are in the waiting room').waitFor(WAIT);
+  await heading(page, arrival).waitFor(WAIT);
   return { page, problems };
 }
 
@@ -230,11 +230,13 @@ test('a link whose secret was changed cannot join', async () => {
   const [base, fragment] = link.split('#');
   const i = 10;
   const changed = fragment.slice(0, i) + (fragment[i] === 'A' ? 'B' : 'A') + fragment.slice(i + 1);
-  const { page: patient } = await patientJoins(`${base}#${changed}`, 'Mallory');
-  await heading(patient, 'You were not let in').waitFor(WAIT);
+  const { page: patient, problems } = await patientJoins(`${base}#${changed}`, 'Mallory', 'You were not let in');
   assert.match(await patient.locator('#a11y-layer').innerText(), /link/i);
   await shot(patient, '11-patient-wrong-secret');
   assert.equal(await button(providerPage, 'Admit Mallory').count(), 0, 'the provider never sees the guest');
+  assert.equal(await providerPage.locator('#a11y-layer').getByText('Mallory').count(), 0);
+  assert.equal(await patient.locator('video[data-slot=remote]:not([hidden])').count(), 0, 'no media');
+  assert.deepEqual(problems, [], 'no console errors on the refused page');
   await button(providerPage, 'End visit').press('Enter');
   await heading(providerPage, 'The visit has ended').waitFor(WAIT);
   await patient.context().close();
