@@ -71,6 +71,15 @@ using TesseraFetchFn = void (*)(void* user, int status, const char* body);
 void tessera_fetch(const char* method, const char* path, const char* json_body, const char* csrf, void* user,
                    TesseraFetchFn on_done);
 
+// ---- The vault: bytes sealed (AES-GCM) under a non-extractable WebCrypto
+// key, kept for this tab across a reload (sessionStorage holds only the
+// ciphertext). on_loaded gets the bytes (size 0: none, or they did not
+// open); the bridge wipes and frees its copy after the callback.
+using TesseraBytesFn = void (*)(void* user, const std::uint8_t* bytes, int size);
+void tessera_vault_store(const char* name, const std::uint8_t* bytes, int size);
+void tessera_vault_load(const char* name, void* user, TesseraBytesFn on_loaded);
+void tessera_vault_erase(const char* name);
+
 // ---- The page.
 // location.href, fragment included (it never leaves the page); malloc'ed, the caller frees.
 char* tessera_page_href();

@@ -15,6 +15,8 @@ namespace {
 
 VisitTime now() { return std::chrono::steady_clock::now(); }
 
+constexpr const char* kVaultVisit = "visit";
+
 void wipe(std::string& s) {
   sodium_memzero(s.data(), s.size());
   s.clear();
@@ -49,8 +51,25 @@ ProviderFlow::ProviderFlow(std::string host, std::function<void()> redraw)
   // Already signed in (a reload): the session answers with its CSRF token.
   api_request("GET", "/api/session", "", "", [this](int status, std::string_view body) {
     csrf_ = status == 200 && json_string(body, "role") == "provider" ? json_string(body, "csrf") : "";
-    step_ = csrf_.empty() ? Step::sign_in : Step::start;
-    redraw_();
+    if (csrf_.empty()) {
+      step_ = Step::sign_in;
+      return redraw_();
+    }
+    on_signed_in();
+  });
+}
+
+// A visit this tab had open before a reload comes back from the vault.
+void ProviderFlow::on_signed_in() {
+  step_ = Step::checking;
+  tessera_vault_load(kVaultVisit, this, [](void* user, const std::uint8_t* bytes, int size) {
+    auto* self = static_cast<ProviderFlow*>(user);
+    if (bytes && size == static_cast<int>(kVisitSeedBytes)) {
+      self->visit_seed_.emplace(std::span<const std::uint8_t, kVisitSeedBytes>(bytes, kVisitSeedBytes));
+      return self->open_visit();
+    }
+    self->step_ = Step::start;
+    self->redraw_();
   });
 }
 
@@ -74,8 +93,8 @@ void ProviderFlow::sign_in() {
     busy_ = false;
     if (status == 200 && json_string(reply, "role") == "provider") {
       csrf_ = json_string(reply, "csrf");
-      step_ = Step::start;
       tessera_page_announce("Signed in.");
+      on_signed_in();
     } else if (status == 200) {
       error_ = "This account is not a provider's. Sign in with a provider account to hold visits.";
     } else if (status == 429) {
@@ -96,22 +115,24 @@ void ProviderFlow::sign_in() {
 void ProviderFlow::sign_out() {
   api_request("DELETE", "/api/session", "", csrf_, [](int, std::string_view) {});
   csrf_.clear();
+  tessera_vault_erase(kVaultVisit);
   step_ = Step::sign_in;
 }
 
 void ProviderFlow::create_visit() {
-  std::array<std::uint8_t, kVisitSeedBytes> random{};
-  randombytes_buf(random.data(), random.size());
-  pending_keys_.emplace(provider_visit_from_seed(random));
-  sodium_memzero(random.data(), random.size());
-  std::string id = visit_id_format(pending_keys_->visit_id);
+  visit_seed_.emplace();
+  randombytes_buf(visit_seed_->data(), visit_seed_->size());
+  const std::string id = visit_id_format(provider_visit_from_seed(visit_seed_->span()).visit_id);
   busy_ = true;
   error_ = nullptr;
   const nlohmann::json body = {{"visit", id}};
-  api_request("POST", "/api/visits", body.dump(), csrf_, [this, id](int status, std::string_view) {
+  api_request("POST", "/api/visits", body.dump(), csrf_, [this](int status, std::string_view) {
     busy_ = false;
-    if (status == 201) return open_visit(id);
-    pending_keys_.reset();
+    if (status == 201) {
+      tessera_vault_store(kVaultVisit, visit_seed_->data(), static_cast<int>(visit_seed_->size()));
+      return open_visit();
+    }
+    visit_seed_.reset();
     if (status == 401) {
       step_ = Step::sign_in;
       error_ = "You were signed out. Please sign in again.";
@@ -123,23 +144,25 @@ void ProviderFlow::create_visit() {
   });
 }
 
-void ProviderFlow::open_visit(std::string visit_id) {
-  auto link = visit_link_format(provider_visit_link(*pending_keys_, host_));
+void ProviderFlow::open_visit() {
+  VisitKeys keys = provider_visit_from_seed(visit_seed_->span());
+  visit_seed_.reset();
+  auto link = visit_link_format(provider_visit_link(keys, host_));
   if (!link) {
-    pending_keys_.reset();
+    tessera_vault_erase(kVaultVisit);
+    step_ = Step::start;
     error_ = "This page's address cannot be used in a visit link. Open Tessera at its https:// address.";
     return redraw_();
   }
   link_ = std::move(link.value());
-  visit_id_ = std::move(visit_id);
+  visit_id_ = visit_id_format(keys.visit_id);
   copied_ = false;
   said_waiting_ = 0;
   said_phase_.reset();
   std::array<std::uint8_t, kSeedBytes> seed{};
   randombytes_buf(seed.data(), seed.size());
-  ProviderVisit visit(std::move(*pending_keys_), "wss://" + host_ + kSignalingPath, "", seed);
+  ProviderVisit visit(std::move(keys), "wss://" + host_ + kSignalingPath, "", seed);
   sodium_memzero(seed.data(), seed.size());
-  pending_keys_.reset();
   step_ = Step::visit;
   visit_ = std::make_unique<VisitDriver<ProviderVisit>>(std::move(visit), [this] { on_visit_change(); });
   visit_->pump();
@@ -172,6 +195,7 @@ void ProviderFlow::on_visit_change() {
         break;
       case VisitPhase::in_call: tessera_page_announce("The call has started."); break;
       case VisitPhase::ended:
+        tessera_vault_erase(kVaultVisit);  // the visit's secrets go with it
         tessera_page_announce("The visit has ended.");
         media_.stop();
         notes_.clear();

@@ -5,6 +5,10 @@
 //   secret and visit key; the gateway learns the id only) ─> the patient link
 //   with a copy button ─> waiting room (names opened from sealed hellos;
 //   admit, deny, send a note) ─> call ─> end visit.
+// The visit's secret (the 80-byte seed its id, link secret and key come from)
+// is kept sealed in the bridge's vault while the visit is open, so a reload
+// of the tab opens the same visit again as a new session (PROTOCOL.md §11.4)
+// and still sees who waits; it is erased when the visit ends.
 // The visit itself is ProviderVisit, run by a VisitDriver. Arrivals are
 // announced from socket callbacks (live region and tab title), so a
 // background tab still tells.
@@ -40,10 +44,11 @@ class ProviderFlow {
  private:
   enum class Step { checking, sign_in, start, visit };
 
+  void on_signed_in();
   void sign_in();
   void sign_out();
   void create_visit();
-  void open_visit(std::string visit_id);
+  void open_visit();  // from visit_seed_
   void end_visit();
   void on_visit_change();
 
@@ -62,7 +67,7 @@ class ProviderFlow {
   std::string login_, password_, code_;
   std::string csrf_;  // the session's CSRF token, for state-changing requests
   LocalMedia media_;
-  std::optional<VisitKeys> pending_keys_;  // between "create" and the gateway's 201
+  std::optional<Secret<kVisitSeedBytes>> visit_seed_;  // between "create" (or a reload) and opening
   std::string visit_id_;
   LinkText link_;
   bool copied_ = false;

@@ -11,6 +11,8 @@
 //   - getUserMedia and the device list; mute and camera off (track.enabled);
 //   - <video> elements placed over rectangles the ImGui layout reserves;
 //   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
+//   - the vault: a provider's visit secret sealed under a non-extractable
+//     WebCrypto key, so it survives a reload of the tab;
 //   - the page: its address, the title, an ARIA live region, the clipboard.
 // Objects live in one handle table; C++ holds the integer handle. Closing a
 // handle drops its callbacks, so nothing reaches a C++ object that is gone.
@@ -463,6 +465,95 @@ var TesseraBridge = {
       return response.text().then(function(reply) { done(response.status, reply); });
     }).catch(function() { done(0, ''); });
   },
+
+  // ---- the vault: a provider's per-visit secret, kept across a reload of
+  // the tab. Sealed with AES-GCM under a non-extractable WebCrypto key kept
+  // in IndexedDB (a CryptoKey is stored as an object: no script can read its
+  // bytes); only the ciphertext goes to sessionStorage (this tab only, gone
+  // when it closes). Nothing is ever stored in clear.
+  $TesseraVault__deps: ['$TesseraJs'],
+  $TesseraVault: {
+    wrappingKey: function() {
+      return new Promise(function(resolve, reject) {
+        var open = indexedDB.open('tessera', 1);
+        open.onupgradeneeded = function() { open.result.createObjectStore('keys'); };
+        open.onerror = function() { reject(open.error); };
+        open.onsuccess = function() {
+          var db = open.result;
+          var get = db.transaction('keys').objectStore('keys').get('wrap');
+          get.onerror = function() { reject(get.error); };
+          get.onsuccess = function() {
+            if (get.result) return resolve(get.result);
+            crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+              .then(function(key) {
+                var put = db.transaction('keys', 'readwrite').objectStore('keys').put(key, 'wrap');
+                put.onerror = function() { reject(put.error); };
+                put.onsuccess = function() { resolve(key); };
+              }, reject);
+          };
+        };
+      });
+    },
+    slot: function(name) { return 'tessera.vault.' + name; },
+    encode: function(bytes) {
+      var s = '';
+      for (var i = 0; i < bytes.length; ++i) s += String.fromCharCode(bytes[i]);
+      return btoa(s);
+    },
+    decode: function(text) {
+      var s = atob(text), out = new Uint8Array(s.length);
+      for (var i = 0; i < s.length; ++i) out[i] = s.charCodeAt(i);
+      return out;
+    },
+    // The name is the associated data: a sealed value cannot be moved to another slot.
+    params: function(iv, name) {
+      return { name: 'AES-GCM', iv: iv, additionalData: new TextEncoder().encode(name) };
+    },
+  },
+
+  tessera_vault_store__deps: ['$TesseraVault', '$TesseraJs'],
+  tessera_vault_store: function(name, bytes, size) {
+    var slot = TesseraVault.slot(UTF8ToString(name));
+    var clear = HEAPU8.slice(bytes, bytes + size);
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    TesseraVault.wrappingKey().then(function(key) {
+      return crypto.subtle.encrypt(TesseraVault.params(iv, slot), key, clear);
+    }).then(function(sealed) {
+      sessionStorage.setItem(slot, TesseraVault.encode(iv) + '.' + TesseraVault.encode(new Uint8Array(sealed)));
+    }).catch(function(e) { TesseraJs.warn('vault store', e); }).finally(function() { clear.fill(0); });
+  },
+
+  tessera_vault_load__deps: ['$TesseraVault', '$TesseraJs', 'malloc', 'free'],
+  tessera_vault_load: function(name, user, onLoaded) {
+    var slot = TesseraVault.slot(UTF8ToString(name));
+    var reply = function(clear) {
+      var ptr = clear ? _malloc(clear.length) : 0;
+      if (ptr) HEAPU8.set(clear, ptr);
+      {{{ makeDynCall('viii', 'onLoaded') }}}(user, ptr, ptr ? clear.length : 0);
+      if (ptr) {
+        HEAPU8.fill(0, ptr, ptr + clear.length);
+        _free(ptr);
+      }
+      if (clear) clear.fill(0);
+    };
+    var stored = sessionStorage.getItem(slot);
+    var parts = stored ? stored.split('.') : [];
+    if (parts.length !== 2) {
+      setTimeout(function() { reply(null); }, 0);
+      return;
+    }
+    TesseraVault.wrappingKey().then(function(key) {
+      return crypto.subtle.decrypt(TesseraVault.params(TesseraVault.decode(parts[0]), slot), key,
+                                   TesseraVault.decode(parts[1]));
+    }).then(function(clear) { reply(new Uint8Array(clear)); }, function(e) {
+      TesseraJs.warn('vault load', e);
+      sessionStorage.removeItem(slot);
+      reply(null);
+    });
+  },
+
+  tessera_vault_erase__deps: ['$TesseraVault'],
+  tessera_vault_erase: function(name) { sessionStorage.removeItem(TesseraVault.slot(UTF8ToString(name))); },
 
   // ---- the page
   tessera_page_href__deps: ['$TesseraJs'],

@@ -6,7 +6,8 @@
 //   patient opens it, passes the device check, types a name, waits, gets a note
 //   provider admits; both see moving remote video and hear audio; equal safety codes
 //   provider ends the visit; the patient sees the end screen
-// Also: a link whose secret was changed never gets in.
+// Also: a provider reloading mid-wait still admits; a link whose secret was
+// changed never gets in; a damaged link says so.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -219,6 +220,37 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   const unexpected = providerProblems.filter((p) => !/status of 401/.test(p));
   assert.ok(providerProblems.length - unexpected.length <= 1, 'one 401, from the check on load');
   assert.deepEqual(unexpected, [], 'no console errors or CSP violations on the provider page');
+  await patient.context().close();
+  await (await enabled(providerPage, 'Start another visit')).press('Enter');
+  await heading(providerPage, 'Start a visit').waitFor(WAIT);
+});
+
+test('a provider who reloads the tab mid-wait keeps the visit and can still admit', async () => {
+  const link = await createVisit();
+  const { page: patient, problems } = await patientJoins(link, 'Rui Costa');
+  await button(providerPage, 'Admit Rui Costa').waitFor(WAIT);
+
+  // What survives the reload is sealed: no part of the link in clear in storage.
+  const stored = await providerPage.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+  const [, fragment] = link.split('#');
+  assert.ok(stored.length > 2, 'something is kept for the reload');
+  assert.ok(!stored.includes(fragment) && !stored.includes(link.split('/v/')[1].split('#')[0]),
+    'neither the fragment nor the visit id is stored in clear');
+
+  await providerPage.reload();
+  await heading(providerPage, 'Waiting room').waitFor(WAIT);
+  assert.equal(await shownLink(providerPage), link, 'the same visit, the same link');
+  await button(providerPage, 'Admit Rui Costa').waitFor(WAIT);
+  await shot(providerPage, '13-provider-after-reload');
+  await button(providerPage, 'Admit Rui Costa').press('Enter');
+  const [providerCode, patientCode] = await Promise.all([safetyCode(providerPage), safetyCode(patient)]);
+  assert.equal(providerCode, patientCode);
+
+  await button(providerPage, 'End visit').press('Enter');
+  await heading(patient, 'Your visit has ended').waitFor(WAIT);
+  await heading(providerPage, 'The visit has ended').waitFor(WAIT);
+  assert.equal(await providerPage.evaluate(() => sessionStorage.length), 0, 'the sealed visit is erased at the end');
+  assert.deepEqual(problems, [], 'no console errors on the patient page');
   await patient.context().close();
   await (await enabled(providerPage, 'Start another visit')).press('Enter');
   await heading(providerPage, 'Start a visit').waitFor(WAIT);
