@@ -64,6 +64,8 @@ void tessera_peer_create_answer(int peer);
 void tessera_peer_set_remote(int peer, const char* type, const char* sdp);
 void tessera_peer_add_candidate(int peer, const char* candidate, const char* sdp_mid, int sdp_mline_index);
 void tessera_peer_close(int peer);
+// One getStats() sample as JSON {"rtt": seconds or -1, "received", "lost", "relayed"}.
+void tessera_peer_stats(int peer, void* user, TesseraUserTextFn on_stats);
 
 // ---- fetch() of this origin's /api/ with its cookie. Empty body or csrf:
 // not sent. status 0: the network failed.

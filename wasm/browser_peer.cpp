@@ -56,6 +56,14 @@ void BrowserPeer::close() {
   ice_state_ = IceConnectionState::closed;
 }
 
+void BrowserPeer::request_stats() {
+  if (handle_) tessera_peer_stats(handle_, this, sampled);
+}
+
+void BrowserPeer::sampled(void* user, const char* json) {
+  if (auto sample = transport_sample_parse(json)) static_cast<BrowserPeer*>(user)->events_.on_transport_sample(*sample);
+}
+
 void BrowserPeer::described(void* user, const char* sdp) {
   static_cast<BrowserPeer*>(user)->events_.on_local_description(sdp);
 }

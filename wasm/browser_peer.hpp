@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "wasm/connection_quality.hpp"
 #include "wasm/visit/visit_types.hpp"
 
 namespace tessera::client {
@@ -16,6 +17,7 @@ class PeerEvents {
   virtual void on_local_description(std::string_view sdp) = 0;
   virtual void on_local_candidate(const IceCandidate& candidate) = 0;
   virtual void on_ice_state(IceConnectionState state) = 0;
+  virtual void on_transport_sample(const TransportSample& sample) = 0;
 
  protected:
   ~PeerEvents() = default;
@@ -33,6 +35,9 @@ class BrowserPeer {
 
   void run(const WebRtcCommand& command);
   void close();
+  // Asks getStats() for one TransportSample (nothing without a connection).
+  void request_stats();
+  [[nodiscard]] bool open() const { return handle_ != 0; }
   // The last ICE connection state the browser reported (new without a peer).
   [[nodiscard]] IceConnectionState ice_state() const { return ice_state_; }
 
@@ -41,6 +46,7 @@ class BrowserPeer {
   static void described(void* user, const char* sdp);
   static void candidate(void* user, const char* candidate, const char* sdp_mid, int sdp_mline_index);
   static void state(void* user, int index);
+  static void sampled(void* user, const char* json);
 
   PeerEvents& events_;
   int handle_ = 0;

@@ -26,8 +26,8 @@ std::string waited_text(const char* who, long minutes) {
   return std::string(who) + " waited " + std::to_string(minutes) + " minutes.";
 }
 
-void draw_call_view(ui::Ui& ui, const VisitSession& visit, IceConnectionState ice, LocalMedia& media,
-                    const char* peer) {
+void draw_call_view(ui::Ui& ui, const VisitSession& visit, IceConnectionState ice,
+                    const ConnectionQuality& quality, LocalMedia& media, const char* peer) {
   const float width = ImGui::CalcItemWidth();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ui::video(ui, ui::VideoSlot::remote, width, width * 0.75f);
@@ -38,6 +38,7 @@ void draw_call_view(ui::Ui& ui, const VisitSession& visit, IceConnectionState ic
                {origin.x + width - self_w - inset, origin.y + width * 0.75f - self_w * 0.75f - inset, self_w,
                 self_w * 0.75f});
   ui::paragraph(ui, call_status(visit, ice));
+  if (visit.phase() == VisitPhase::in_call) ui::paragraph(ui, quality.words());
 
   if (const SafetyCode* code = visit.safety_code()) {
     const std::string digits = "Safety code: " + safety_code_digits(*code);

@@ -5,6 +5,7 @@
 // Hang up differs per side and is the caller's.
 #include <string>
 
+#include "wasm/connection_quality.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit/visit_session.hpp"
 #include "wasm/widgets.hpp"
@@ -12,8 +13,8 @@
 namespace tessera::client {
 
 // peer: who is on the other end, as the prompt says it ("your care team").
-void draw_call_view(ui::Ui& ui, const VisitSession& visit, IceConnectionState ice, LocalMedia& media,
-                    const char* peer);
+void draw_call_view(ui::Ui& ui, const VisitSession& visit, IceConnectionState ice,
+                    const ConnectionQuality& quality, LocalMedia& media, const char* peer);
 
 // "You have waited 3 minutes" for whole minutes waited.
 [[nodiscard]] std::string waited_text(const char* who, long minutes);

@@ -230,7 +230,7 @@ void PatientFlow::draw_waiting(ui::Ui& ui) {
 
 void PatientFlow::draw_call(ui::Ui& ui) {
   ui::heading(ui, "Your visit");
-  draw_call_view(ui, visit_->visit(), visit_->ice_state(), media_, "Your care team");
+  draw_call_view(ui, visit_->visit(), visit_->ice_state(), visit_->quality(), media_, "Your care team");
   if (ui::button(ui, "Hang up")) {
     visit_->visit().leave(std::chrono::steady_clock::now());
     visit_->pump();

@@ -298,7 +298,7 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
   ProviderVisit& v = visit_->visit();
   if (v.in_call_with()) {
     ui::heading(ui, ("Visit with " + in_call_name_).c_str());
-    draw_call_view(ui, v, visit_->ice_state(), media_, "Your patient");
+    draw_call_view(ui, v, visit_->ice_state(), visit_->quality(), media_, "Your patient");
   } else {
     ui::heading(ui, "Waiting room");
     if (v.reconnecting()) ui::paragraph(ui, "The connection to the server dropped. Reconnecting...");

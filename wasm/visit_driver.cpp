@@ -18,6 +18,7 @@ VisitDriver<Visit>::VisitDriver(Visit visit, std::function<void()> on_change)
 template <class Visit>
 VisitDriver<Visit>::~VisitDriver() {
   if (timer_) emscripten_clear_timeout(timer_);
+  if (stats_timer_) emscripten_clear_timeout(stats_timer_);
 }
 
 template <class Visit>
@@ -97,8 +98,27 @@ void VisitDriver<Visit>::on_local_candidate(const IceCandidate& candidate) {
 
 template <class Visit>
 void VisitDriver<Visit>::on_ice_state(IceConnectionState state) {
+  const bool flowing = state == IceConnectionState::connected || state == IceConnectionState::completed;
+  if (flowing && !stats_timer_) stats_timer_ = emscripten_set_timeout(on_stats_timer, kStatsIntervalMs, this);
   visit_.handle_ice_state(state, now());
   pump();
+}
+
+// Samples only while a connection exists: an idle page asks for nothing.
+template <class Visit>
+void VisitDriver<Visit>::on_stats_timer(void* user) {
+  auto* self = static_cast<VisitDriver*>(user);
+  self->stats_timer_ = 0;
+  if (!self->peer_.open()) return self->quality_.reset();
+  self->peer_.request_stats();
+  self->stats_timer_ = emscripten_set_timeout(on_stats_timer, kStatsIntervalMs, self);
+}
+
+template <class Visit>
+void VisitDriver<Visit>::on_transport_sample(const TransportSample& sample) {
+  const char* before = quality_.words();
+  quality_.add(sample);
+  if (quality_.words() != before && on_change_) on_change_();  // redraw only when the words change
 }
 
 template class VisitDriver<GuestVisit>;

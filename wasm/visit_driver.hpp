@@ -15,6 +15,8 @@
 
 namespace tessera::client {
 
+inline constexpr double kStatsIntervalMs = 2000;
+
 template <class Visit>
 class VisitDriver final : SocketEvents, PeerEvents {
  public:
@@ -27,6 +29,8 @@ class VisitDriver final : SocketEvents, PeerEvents {
   [[nodiscard]] Visit& visit() { return visit_; }
   [[nodiscard]] const Visit& visit() const { return visit_; }
   [[nodiscard]] IceConnectionState ice_state() const { return peer_.ice_state(); }
+  // The connection indicator, sampled every kStatsIntervalMs while media flows.
+  [[nodiscard]] const ConnectionQuality& quality() const { return quality_; }
   // After an action on visit() (admit, leave, ...): do what it asks.
   void pump();
 
@@ -37,14 +41,18 @@ class VisitDriver final : SocketEvents, PeerEvents {
   void on_local_description(std::string_view sdp) override;
   void on_local_candidate(const IceCandidate& candidate) override;
   void on_ice_state(IceConnectionState state) override;
+  void on_transport_sample(const TransportSample& sample) override;
   void arm_timer();
   static void on_timer(void* user);
+  static void on_stats_timer(void* user);
 
   Visit visit_;
   std::function<void()> on_change_;
   BrowserSocket socket_{*this};
   BrowserPeer peer_{*this};
   long timer_ = 0;
+  ConnectionQuality quality_;
+  long stats_timer_ = 0;
 };
 
 extern template class VisitDriver<GuestVisit>;

@@ -448,6 +448,33 @@ var TesseraBridge = {
     TesseraVideo.show(1, null);
   },
 
+  // The call's transport for the connection indicator: round-trip time of
+  // the selected candidate pair, inbound packets received and lost, and
+  // whether our side is relayed. C++ judges them (wasm/connection_quality).
+  tessera_peer_stats__deps: ['$TesseraJs'],
+  tessera_peer_stats: function(id, user, onStats) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    entry.pc.getStats().then(function(report) {
+      if (!entry.live()) return;
+      var out = { rtt: -1, received: 0, lost: 0, relayed: false };
+      var pairId = null;
+      report.forEach(function(s) { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+      report.forEach(function(s) {
+        if (s.type === 'candidate-pair' && s.id === pairId) {
+          if (typeof s.currentRoundTripTime === 'number') out.rtt = s.currentRoundTripTime;
+          var local = report.get(s.localCandidateId);
+          out.relayed = !!local && local.candidateType === 'relay';
+        }
+        if (s.type === 'inbound-rtp') {
+          out.received += s.packetsReceived || 0;
+          out.lost += Math.max(0, s.packetsLost || 0);
+        }
+      });
+      TesseraJs.withString(JSON.stringify(out), function(ptr) { {{{ makeDynCall('vii', 'onStats') }}}(user, ptr); });
+    }, function(e) { TesseraJs.warn('getStats', e); });
+  },
+
   // ---- the gateway's /api/ (same origin: the session cookie goes along)
   tessera_fetch__deps: ['$TesseraJs'],
   tessera_fetch: function(method, path, body, csrf, user, onDone) {

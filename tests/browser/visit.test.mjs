@@ -194,6 +194,10 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
 
   await Promise.all([expectMovingMedia(providerPage, 'provider'), expectMovingMedia(patient, 'patient')]);
   await patient.locator('#a11y-layer p', { hasText: 'Connected.' }).waitFor(WAIT);
+  // The connection indicator, from getStats(), in plain words: on loopback, direct and not poor.
+  for (const page of [patient, providerPage]) {
+    await page.locator('#a11y-layer p', { hasText: /^Connection: (good \(direct\)|fair)\./ }).waitFor(WAIT);
+  }
   await shot(patient, '07-patient-call');
   await shot(providerPage, '08-provider-call');
 
