@@ -29,8 +29,20 @@ let browser;
 let providerPage;
 let providerProblems;
 
-// Every RTCPeerConnection the page makes, so the test can read getStats().
+// Every RTCPeerConnection the page makes, so the test can read getStats();
+// and a switch that holds animation frames back, as a background tab does.
 function recordPeers() {
+  window.__holdFrames = false;
+  const held = [];
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => request(function run(t) {
+    if (window.__holdFrames) return held.push(() => callback(t));
+    callback(t);
+  });
+  window.__releaseFrames = () => {
+    window.__holdFrames = false;
+    held.splice(0).forEach((f) => f());
+  };
   window.__peers = [];
   const Original = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Original {
@@ -255,6 +267,27 @@ test('a provider who reloads the tab mid-wait keeps the visit and can still admi
   await heading(providerPage, 'The visit has ended').waitFor(WAIT);
   assert.equal(await providerPage.evaluate(() => sessionStorage.length), 0, 'the sealed visit is erased at the end');
   assert.deepEqual(problems, [], 'no console errors on the patient page');
+  await patient.context().close();
+  await (await enabled(providerPage, 'Start another visit')).press('Enter');
+  await heading(providerPage, 'Start a visit').waitFor(WAIT);
+});
+
+test('an arrival is announced while the provider tab draws no frames, as in the background', async () => {
+  await createVisit();
+  const link = await shownLink(providerPage);
+  await providerPage.evaluate(() => { window.__holdFrames = true; });
+  const { page: patient } = await patientJoins(link, 'Lea Weber');
+  // The visit runs on socket callbacks: the title and the live region change without a frame.
+  await providerPage.waitForFunction(() => document.title.startsWith('(1) '), null, WAIT);
+  assert.match(await providerPage.locator('#announcer').textContent(), /patient is waiting/);
+  assert.equal(await button(providerPage, 'Admit Lea Weber').count(), 0, 'no frame was drawn meanwhile');
+  await providerPage.evaluate(() => window.__releaseFrames());
+  await button(providerPage, 'Admit Lea Weber').waitFor(WAIT);
+  await button(providerPage, 'Deny Lea Weber').press('Enter');
+  await heading(patient, 'You were not let in').waitFor(WAIT);
+  await providerPage.waitForFunction(() => document.title === 'Tessera', null, WAIT);
+  await button(providerPage, 'End visit').press('Enter');
+  await heading(providerPage, 'The visit has ended').waitFor(WAIT);
   await patient.context().close();
   await (await enabled(providerPage, 'Start another visit')).press('Enter');
   await heading(providerPage, 'Start a visit').waitFor(WAIT);
