@@ -43,6 +43,8 @@ enum TesseraMediaResult { tessera_media_ok = 0, tessera_media_denied = 1, tesser
                           tessera_media_busy = 3, tessera_media_failed = 4 };
 void tessera_media_start(const char* camera_id, const char* microphone_id, void* user, TesseraUserIntFn on_done);
 void tessera_media_set_enabled(int audio, int video);
+// The microphone's level now, 0-100, or -1 while it cannot be measured.
+int tessera_media_level();
 void tessera_media_stop();
 // JSON [{"kind": "camera"|"microphone", "id", "label"}].
 void tessera_media_list_devices(void* user, TesseraUserTextFn on_list);

@@ -58,6 +58,8 @@ void LocalMedia::apply_enabled() {
   if (on_change_) on_change_();
 }
 
+int LocalMedia::level() const { return state_ == State::on ? tessera_media_level() : -1; }
+
 void LocalMedia::stop() {
   if (state_ == State::off) return;
   tessera_media_stop();

@@ -32,6 +32,8 @@ class LocalMedia {
   // Releases the devices (the camera light goes off).
   void stop();
 
+  // The microphone's level (0-100), or -1 while it cannot be measured.
+  [[nodiscard]] int level() const;
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] bool muted() const { return muted_; }
   [[nodiscard]] bool camera_off() const { return camera_off_; }

@@ -13,8 +13,8 @@ namespace tessera::client {
 namespace {
 
 constexpr double kClockMs = 60'000;  // the waiting time is shown in minutes
-
-bool is_blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
+constexpr double kMeterMs = 100;     // the microphone level moves with speech
+constexpr int kMeterStep = 5;        // redraw only when it moves this much
 
 const char* ended_heading(EndReason reason) {
   switch (reason) {
@@ -66,6 +66,7 @@ PatientFlow::PatientFlow(std::string link, std::function<void()> redraw)
 
 PatientFlow::~PatientFlow() {
   if (clock_) emscripten_clear_timeout(clock_);
+  if (meter_) emscripten_clear_timeout(meter_);
   sodium_memzero(link_.data(), link_.size());
   sodium_memzero(name_.data(), name_.size());
 }
@@ -135,6 +136,16 @@ void PatientFlow::on_clock(void* user) {
   self->redraw_();
 }
 
+// Runs only while the device check shows a working microphone.
+void PatientFlow::on_meter(void* user) {
+  auto* self = static_cast<PatientFlow*>(user);
+  self->meter_ = 0;
+  if (self->step_ != Step::device_check) return;
+  const int level = self->media_.level() / kMeterStep * kMeterStep;
+  if (level != self->shown_level_) self->redraw_();
+  self->meter_ = emscripten_set_timeout(on_meter, kMeterMs, self);
+}
+
 // ---------------------------------------------------------------------------
 // screens
 
@@ -175,6 +186,17 @@ void PatientFlow::draw_device_check(ui::Ui& ui) {
   ui::paragraph(ui, "You should see yourself below. If not, choose another camera.");
   const float width = ImGui::CalcItemWidth() * 0.6f;
   ui::video(ui, ui::VideoSlot::self, width, width * 0.75f);
+  // The microphone level: say something and watch it move.
+  const int level = media_.level();
+  shown_level_ = level < 0 ? -1 : level / kMeterStep * kMeterStep;
+  if (!meter_) meter_ = emscripten_set_timeout(on_meter, kMeterMs, this);
+  if (shown_level_ < 0) {
+    ui::paragraph(ui, "Microphone level: shown once you tap or click anywhere on the page.");
+  } else {
+    ImGui::ProgressBar(static_cast<float>(shown_level_) / 100.0f, ImVec2(width, 0), "");
+    const std::string words = "Microphone level: " + std::to_string(shown_level_) + " percent. Say something to test it.";
+    ui::paragraph(ui, words.c_str());
+  }
   draw_device_choice(ui);
   if (ui::button(ui, "Continue")) step_ = Step::name;
 }
@@ -201,7 +223,7 @@ void PatientFlow::draw_name(ui::Ui& ui) {
   ui::paragraph(ui, "Your care team sees this name before they let you in. Only they can read it.");
   ui::text_field(ui, "Your name", name_, kDisplayNameMaxBytes);
   if (name_error_) ui::paragraph(ui, name_error_);
-  if (ui::button(ui, "Join the waiting room", !is_blank(name_))) join();
+  if (ui::button(ui, "Join the waiting room", !ui::is_blank(name_))) join();
   ImGui::SameLine();
   if (ui::button(ui, "Back")) step_ = Step::device_check;
 }

@@ -60,6 +60,9 @@ class PatientFlow {
   std::size_t said_notes_ = 0;
   bool said_code_ = false;
   long clock_ = 0;  // redraws the waiting time once a minute
+  long meter_ = 0;  // redraws the microphone level while the device check shows
+  int shown_level_ = -2;
+  static void on_meter(void* user);
 };
 
 }  // namespace tessera::client

@@ -22,8 +22,6 @@ void wipe(std::string& s) {
   s.clear();
 }
 
-bool is_blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
-
 // The string member `name` of a JSON object text, or "".
 std::string json_string(std::string_view body, const char* name) {
   const auto j = nlohmann::json::parse(body, nullptr, false);
@@ -226,7 +224,7 @@ void ProviderFlow::draw_sign_in(ui::Ui& ui) {
   ui::text_field(ui, "Password", password_, kPasswordMaxBytes, ui::FieldKind::password);
   ui::text_field(ui, "Code from your authenticator app", code_, kTotpCodeMaxBytes, ui::FieldKind::one_time_code);
   if (error_) ui::paragraph(ui, error_);
-  const bool ready = !busy_ && !is_blank(login_) && !password_.empty() && code_.size() == kTotpCodeMaxBytes;
+  const bool ready = !busy_ && !ui::is_blank(login_) && !password_.empty() && code_.size() == kTotpCodeMaxBytes;
   if (ui::button(ui, busy_ ? "Signing in..." : "Sign in", ready)) sign_in();
 }
 
@@ -275,7 +273,7 @@ void ProviderFlow::draw_waiting_list(ui::Ui& ui) {
     if (ui::button(ui, ("Deny " + name + tag).c_str())) deny = e.guest.session;
     std::string& text = notes_[e.guest.session];
     ui::text_field(ui, ("Note for " + name + tag).c_str(), text, kNoteMaxBytes);
-    if (ui::button(ui, ("Send note to " + name + tag).c_str(), !is_blank(text))) note = e.guest.session;
+    if (ui::button(ui, ("Send note to " + name + tag).c_str(), !ui::is_blank(text))) note = e.guest.session;
   }
   if (admit) {
     for (const WaitingEntry& e : v.waiting())

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "wasm/accessibility_tree.hpp"
 
@@ -41,6 +42,9 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
 void video(Ui& ui, VideoSlot slot, float w, float h);
 // Shows a <video> slot over a rectangle that is already laid out.
 void video_at(Ui& ui, VideoSlot slot, Rect rect);
+
+// True if text has nothing but white space (a field not yet filled in).
+[[nodiscard]] bool is_blank(std::string_view text);
 
 // Cuts at most max_bytes of UTF-8 without splitting a character.
 void truncate_utf8(std::string& text, std::size_t max_bytes);

@@ -223,9 +223,12 @@ var TesseraBridge = {
       s.getAudioTracks().forEach(function(t) { t.enabled = TesseraMedia.audioOn; });
       s.getVideoTracks().forEach(function(t) { t.enabled = TesseraMedia.videoOn; });
     },
+    meter: null,  // the level meter's AudioContext and analyser, while one is used
     stop: function() {
       if (TesseraMedia.stream) TesseraMedia.stream.getTracks().forEach(function(t) { t.stop(); });
       TesseraMedia.stream = null;
+      if (TesseraMedia.meter) TesseraMedia.meter.context.close();
+      TesseraMedia.meter = null;
     },
     // getUserMedia's errors, as wasm/bridge.hpp's TesseraMediaResult.
     resultOf: function(e) {
@@ -267,6 +270,35 @@ var TesseraBridge = {
     }, function(e) {
       done(TesseraMedia.resultOf(e));
     });
+  },
+
+  // The microphone's level now, 0-100 (RMS of the last 1024 samples), or -1
+  // while it cannot be measured (no audio track; audio not yet allowed to
+  // start, which the browser permits after the person's first tap).
+  tessera_media_level__deps: ['$TesseraMedia'],
+  tessera_media_level: function() {
+    var s = TesseraMedia.stream;
+    var track = s && s.getAudioTracks()[0];
+    if (!track || typeof AudioContext === 'undefined') return -1;
+    var m = TesseraMedia.meter;
+    if (!m || m.track !== track) {
+      if (m) m.context.close();
+      var context = new AudioContext();
+      var analyser = context.createAnalyser();
+      analyser.fftSize = 1024;
+      context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      m = TesseraMedia.meter = { track: track, context: context, analyser: analyser, data: new Float32Array(1024) };
+    }
+    if (m.context.state !== 'running') {
+      m.context.resume().catch(function() {});
+      return -1;
+    }
+    m.analyser.getFloatTimeDomainData(m.data);
+    var sum = 0;
+    for (var i = 0; i < m.data.length; ++i) sum += m.data[i] * m.data[i];
+    // RMS to a 0-100 scale that moves visibly for speech (about -50..0 dBFS).
+    var db = 10 * Math.log10(sum / m.data.length + 1e-12);
+    return Math.max(0, Math.min(100, Math.round((db + 50) * 2)));
   },
 
   tessera_media_set_enabled__deps: ['$TesseraMedia'],

@@ -141,8 +141,13 @@ async function patientJoins(link, name, arrival = 'You are in the waiting room')
   await page.goto(link);
   await heading(page, 'Check your camera and microphone').waitFor(WAIT);
   await page.locator('video[data-slot=self]:not([hidden])').waitFor(WAIT);
+  // The live microphone level moves with the fake microphone's beeps.
+  await page.waitForFunction(() => [...document.querySelectorAll('#a11y-layer p')]
+    .some((p) => /^Microphone level: [1-9]\d* percent/.test(p.textContent)), null, WAIT);
+  if (name === PATIENT_NAME) await shot(page, '03a-patient-device-check');
   await (await enabled(page, 'Continue')).press('Enter');
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  if (name === PATIENT_NAME) await shot(page, '03b-patient-name');
   await (await enabled(page, 'Join the waiting room')).press('Enter');
   await heading(page, arrival).waitFor(WAIT);
   return { page, problems };
