@@ -305,6 +305,14 @@ std::array<std::uint8_t, kProviderDenyBytes> handshake_provider_deny(const Provi
   return d;
 }
 
+Result<RefusedHello, HandshakeError> handshake_provider_refuse_hello(const ProviderVisit& visit, ByteSpan m) {
+  if (auto e = check_frame(m, kGuestHelloBytes, kMsgGuestHello, visit.visit_id)) return *e;
+  WaitingGuest unread;
+  unread.session = get<kSessionIdBytes>(&m[hello::session]);
+  unread.transcript1 = transcript1_of(m);
+  return RefusedHello{unread.session, handshake_provider_deny(visit, unread)};
+}
+
 Result<std::array<std::uint8_t, kProviderNoteBytes>, HandshakeError> handshake_provider_note(
     const ProviderVisit& visit, const WaitingGuest& guest, std::uint32_t seq, std::string_view text,
     std::span<const std::uint8_t, kSeedBytes> seal_seed) {

@@ -140,6 +140,16 @@ struct ProviderAccepted {
     const ProviderVisit& visit, const Session& provider, const WaitingGuest& guest);
 [[nodiscard]] std::array<std::uint8_t, kProviderDenyBytes> handshake_provider_deny(
     const ProviderVisit& visit, const WaitingGuest& guest);
+// A deny for a hello that handshake_provider_read_hello refused (a link whose
+// secret was changed or cut short; a name that does not open), so that guest
+// learns at once that it cannot get in. Needs only a frame of the right size,
+// version, type and visit: the guest session and TH1 come from its bytes.
+struct RefusedHello {
+  SessionId session{};
+  std::array<std::uint8_t, kProviderDenyBytes> deny{};
+};
+[[nodiscard]] Result<RefusedHello, HandshakeError> handshake_provider_refuse_hello(const ProviderVisit& visit,
+                                                                                  ByteSpan hello);
 // seq must grow with every note to the same guest (starting at 1).
 [[nodiscard]] Result<std::array<std::uint8_t, kProviderNoteBytes>, HandshakeError> handshake_provider_note(
     const ProviderVisit& visit, const WaitingGuest& guest, std::uint32_t seq, std::string_view text,

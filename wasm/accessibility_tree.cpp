@@ -5,13 +5,13 @@
 
 namespace tessera::client {
 
-std::string_view role_name(Role role) {
+std::string_view role_name(AccessibleRole role) {
   switch (role) {
-    case Role::heading: return "heading";
-    case Role::text: return "text";
-    case Role::button: return "button";
-    case Role::checkbox: return "checkbox";
-    case Role::textbox: return "textbox";
+    case AccessibleRole::heading: return "heading";
+    case AccessibleRole::text: return "text";
+    case AccessibleRole::button: return "button";
+    case AccessibleRole::checkbox: return "checkbox";
+    case AccessibleRole::textbox: return "textbox";
   }
   return "text";
 }
@@ -60,7 +60,7 @@ void AccessibilityTree::end_frame() {
     if (item.label.empty()) continue;
     AccessibleNode node;
     node.id = id;
-    node.role = item.checkable ? Role::checkbox : Role::button;
+    node.role = item.checkable ? AccessibleRole::checkbox : AccessibleRole::button;
     node.name = item.label;
     node.rect = item.rect;
     node.checked = item.checked;
@@ -80,9 +80,15 @@ std::optional<std::string> AccessibilityTree::take_update() {
                         {"w", n.rect.w},
                         {"h", n.rect.h}};
     if (n.disabled) j["disabled"] = true;
-    if (n.role == Role::checkbox) j["checked"] = n.checked;
-    if (n.role == Role::textbox) j["value"] = n.value;
-    if (n.role == Role::heading) j["level"] = n.level;
+    if (n.role == AccessibleRole::checkbox) j["checked"] = n.checked;
+    if (n.role == AccessibleRole::textbox && n.password) {
+      j["password"] = true;
+      j["empty"] = n.value.empty();
+    } else if (n.role == AccessibleRole::textbox) {
+      j["value"] = n.value;
+    }
+    if (!n.autocomplete.empty()) j["autocomplete"] = n.autocomplete;
+    if (n.role == AccessibleRole::heading) j["level"] = n.level;
     list.push_back(std::move(j));
   }
   published_ = nodes_;

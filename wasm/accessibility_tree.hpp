@@ -18,8 +18,8 @@
 namespace tessera::client {
 
 // ARIA role names, as the DOM layer renders them.
-enum class Role : std::uint8_t { heading, text, button, checkbox, textbox };
-[[nodiscard]] std::string_view role_name(Role role);
+enum class AccessibleRole : std::uint8_t { heading, text, button, checkbox, textbox };
+[[nodiscard]] std::string_view role_name(AccessibleRole role);
 
 // In canvas backbuffer pixels (device pixels); the bridge converts to CSS px.
 struct Rect {
@@ -29,12 +29,14 @@ struct Rect {
 
 struct AccessibleNode {
   std::uint32_t id = 0;  // the ImGui item id: stable across frames
-  Role role = Role::text;
+  AccessibleRole role = AccessibleRole::text;
   std::string name;      // the accessible name (a label, or the text itself)
   Rect rect;
   bool disabled = false;
   bool checked = false;  // checkbox only
-  std::string value;     // textbox only
+  std::string value;     // textbox only (never published for a password)
+  bool password = false; // textbox only: shown as dots, never echoed into the page
+  std::string autocomplete;  // textbox only: the HTML autocomplete token, or empty
   int level = 0;         // heading only: 1..6
   friend bool operator==(const AccessibleNode&, const AccessibleNode&) = default;
 };

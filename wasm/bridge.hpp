@@ -25,4 +25,72 @@ void tessera_bridge_set_backbuffer_size(int width, int height);
 void tessera_bridge_ready();
 // Something the client cannot recover from: show a message instead of the UI.
 void tessera_bridge_fail(const char* message);
+
+// ---- The signaling WebSocket (text frames). Returns a handle; the close
+// callback runs once (code 1006 when the socket never opened). After
+// tessera_socket_close no callback runs for that handle.
+using TesseraUserFn = void (*)(void* user);
+using TesseraUserTextFn = void (*)(void* user, const char* utf8);
+using TesseraUserIntFn = void (*)(void* user, int value);
+int tessera_socket_open(const char* url, void* user, TesseraUserFn on_open, TesseraUserTextFn on_text,
+                        TesseraUserIntFn on_close);
+void tessera_socket_send(int socket, const char* utf8);
+void tessera_socket_close(int socket);
+
+// ---- The camera and microphone. Empty ids mean the browser's default.
+// on_done gets a TesseraMediaResult; the stream shows in video slot 0.
+enum TesseraMediaResult { tessera_media_ok = 0, tessera_media_denied = 1, tessera_media_no_device = 2,
+                          tessera_media_busy = 3, tessera_media_failed = 4 };
+void tessera_media_start(const char* camera_id, const char* microphone_id, void* user, TesseraUserIntFn on_done);
+void tessera_media_set_enabled(int audio, int video);
+// The microphone's level now, 0-100, or -1 while it cannot be measured.
+int tessera_media_level();
+void tessera_media_stop();
+// JSON [{"kind": "camera"|"microphone", "id", "label"}].
+void tessera_media_list_devices(void* user, TesseraUserTextFn on_list);
+
+// ---- <video> elements: slot 0 is the self view, slot 1 the remote video.
+// The rectangle is in canvas backbuffer pixels; a zero size hides it.
+void tessera_video_place(int slot, float x, float y, float w, float h);
+
+// ---- RTCPeerConnection. ice_servers: JSON for RTCConfiguration.iceServers.
+// Operations run in call order. on_state gets the index of the W3C
+// RTCIceConnectionState (IceConnectionState's order). Local tracks are those
+// of tessera_media_start; remote tracks show in video slot 1.
+using TesseraCandidateFn = void (*)(void* user, const char* candidate, const char* sdp_mid, int sdp_mline_index);
+int tessera_peer_create(const char* ice_servers, void* user, TesseraUserTextFn on_description,
+                        TesseraCandidateFn on_candidate, TesseraUserIntFn on_state);
+void tessera_peer_set_ice_servers(int peer, const char* ice_servers);
+void tessera_peer_create_offer(int peer, int ice_restart);
+void tessera_peer_create_answer(int peer);
+void tessera_peer_set_remote(int peer, const char* type, const char* sdp);
+void tessera_peer_add_candidate(int peer, const char* candidate, const char* sdp_mid, int sdp_mline_index);
+void tessera_peer_close(int peer);
+// One getStats() sample as JSON {"rtt": seconds or -1, "received", "lost", "relayed"}.
+void tessera_peer_stats(int peer, void* user, TesseraUserTextFn on_stats);
+
+// ---- fetch() of this origin's /api/ with its cookie. Empty body or csrf:
+// not sent. status 0: the network failed.
+using TesseraFetchFn = void (*)(void* user, int status, const char* body);
+void tessera_fetch(const char* method, const char* path, const char* json_body, const char* csrf, void* user,
+                   TesseraFetchFn on_done);
+
+// ---- The vault: bytes sealed (AES-GCM) under a non-extractable WebCrypto
+// key, kept for this tab across a reload (sessionStorage holds only the
+// ciphertext). on_loaded gets the bytes (size 0: none, or they did not
+// open); the bridge wipes and frees its copy after the callback.
+using TesseraBytesFn = void (*)(void* user, const std::uint8_t* bytes, int size);
+void tessera_vault_store(const char* name, const std::uint8_t* bytes, int size);
+void tessera_vault_load(const char* name, void* user, TesseraBytesFn on_loaded);
+void tessera_vault_erase(const char* name);
+
+// ---- The page.
+// location.href, fragment included (it never leaves the page); malloc'ed, the caller frees.
+char* tessera_page_href();
+void tessera_page_set_title(const char* text);
+// Says text through the ARIA live region.
+void tessera_page_announce(const char* text);
+void tessera_page_copy_text(const char* text);
+// A refused message or failed step, as static words (VisitProblem): never content.
+void tessera_page_warn(const char* step, const char* error);
 }

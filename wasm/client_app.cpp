@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <sodium.h>
+#include <string>
 
 #include "wasm/bridge.hpp"
 #include "wasm/widgets.hpp"
@@ -74,8 +76,34 @@ bool ClientApp::start() {
                                    return false;
                                  });
   fit_canvas();
+  start_flow();
   request_frames();
   return true;
+}
+
+void ClientApp::start_flow() {
+  char* raw = tessera_page_href();
+  std::string href(raw);
+  sodium_memzero(raw, href.size());
+  std::free(raw);
+  const std::string host = page_host(href);
+  const std::string_view path = std::string_view(href).substr(href.find(host) + host.size());
+  auto redraw = [this] { request_frames(); };
+  if (path.rfind("/v/", 0) == 0) {
+    patient_ = std::make_unique<PatientFlow>(std::move(href), redraw);
+  } else {
+    provider_ = std::make_unique<ProviderFlow>(host, redraw);
+  }
+  sodium_memzero(href.data(), href.size());
+}
+
+void ClientApp::place_videos(const std::array<Rect, 2>& wanted) {
+  for (std::size_t slot = 0; slot < wanted.size(); ++slot) {
+    if (wanted[slot] == videos_[slot]) continue;
+    videos_[slot] = wanted[slot];
+    const Rect& r = wanted[slot];
+    tessera_video_place(static_cast<int>(slot), r.x, r.y, r.w, r.h);
+  }
 }
 
 // Before glfwInit: the bridge's keyboard guard must be registered ahead of
@@ -181,10 +209,10 @@ void ClientApp::draw_frame() {
   ImGui::BeginGroup();
   ImGui::PushItemWidth(content_w);
   ImGui::PushTextWrapPos(margin + content_w);
-  const Screen before = state_.screen;
   ui::Ui ui{a11y_, body_font_, heading_font_, scale_};
   ImGui::PushFont(body_font_);
-  draw_screen(ui, state_);
+  if (patient_) patient_->draw(ui);
+  if (provider_) provider_->draw(ui);
   ImGui::PopFont();
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();
@@ -200,8 +228,11 @@ void ClientApp::draw_frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-  if (auto update = a11y_.take_update()) tessera_bridge_publish_a11y(update->c_str());
-  if (state_.screen != before) request_frames();  // lay the new screen out fully
+  place_videos(ui.videos);
+  if (auto update = a11y_.take_update()) {
+    tessera_bridge_publish_a11y(update->c_str());
+    request_frames();  // something changed: let the layout settle
+  }
   if (!first_frame_done_) {
     first_frame_done_ = true;
     tessera_bridge_ready();

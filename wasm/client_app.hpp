@@ -4,10 +4,18 @@
 // changed. Idle frames burn CPU (ocornut/imgui#2749, #5023): a frame runs
 // after input, a resize or a state change, plus a few more so hover and
 // press states settle, and then the loop sleeps.
+//
+// The page's address picks the journey: /v/<visit-id>#<fragment> is a
+// patient's visit link (PatientFlow), anything else the provider's sign-in
+// (ProviderFlow). The visits themselves run on socket and timer callbacks
+// (VisitDriver) and only ask for frames here.
+#include <array>
 #include <cstdint>
+#include <memory>
 
 #include "wasm/accessibility_tree.hpp"
-#include "wasm/screens.hpp"
+#include "wasm/patient_flow.hpp"
+#include "wasm/provider_flow.hpp"
 
 struct GLFWwindow;
 struct ImFont;
@@ -34,10 +42,14 @@ class ClientApp {
   void draw_frame();
   void fit_canvas();
   void load_fonts();
+  void start_flow();
+  void place_videos(const std::array<Rect, 2>& wanted);
 
   GLFWwindow* window_ = nullptr;
   AccessibilityTree a11y_;
-  ClientState state_;
+  std::unique_ptr<PatientFlow> patient_;
+  std::unique_ptr<ProviderFlow> provider_;
+  std::array<Rect, 2> videos_{};  // where the <video> slots are now
   ImFont* body_font_ = nullptr;
   ImFont* heading_font_ = nullptr;
   float scale_ = 1.0f;

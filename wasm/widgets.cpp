@@ -15,6 +15,8 @@ Rect last_item_rect() {
 
 }  // namespace
 
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 void truncate_utf8(std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return;
   std::size_t cut = max_bytes;
@@ -27,18 +29,16 @@ void heading(Ui& ui, const char* text, int level) {
   ImGui::PushFont(ui.heading_font);
   ImGui::TextUnformatted(text);
   ImGui::PopFont();
-  ui.a11y.add({.id = ImGui::GetID(text), .role = Role::heading, .name = text,
+  ui.a11y.add({.id = ImGui::GetID(text), .role = AccessibleRole::heading, .name = text,
                .rect = last_item_rect(), .level = level});
 }
 
 void paragraph(Ui& ui, const char* text) {
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(text);
-  ImGui::PopTextWrapPos();
+  ImGui::TextWrapped("%s", text);  // at the content column's wrap position
   ImGui::PushID("paragraph");
   const ImGuiID id = ImGui::GetID(text);
   ImGui::PopID();
-  ui.a11y.add({.id = id, .role = Role::text, .name = text, .rect = last_item_rect()});
+  ui.a11y.add({.id = id, .role = AccessibleRole::text, .name = text, .rect = last_item_rect()});
 }
 
 bool button(Ui& ui, const char* label, bool enabled) {
@@ -48,16 +48,29 @@ bool button(Ui& ui, const char* label, bool enabled) {
   ImGui::EndDisabled();
   const ImGuiID id = ImGui::GetItemID();
   pressed = (ui.a11y.consume_activation(id) || pressed) && enabled;
-  ui.a11y.add({.id = id, .role = Role::button, .name = std::string(visible_label(label)),
+  ui.a11y.add({.id = id, .role = AccessibleRole::button, .name = std::string(visible_label(label)),
                .rect = last_item_rect(), .disabled = !enabled});
   return pressed;
 }
 
-bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes) {
+namespace {
+const char* autocomplete_token(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::plain: return "";
+    case FieldKind::username: return "username";
+    case FieldKind::password: return "current-password";
+    case FieldKind::one_time_code: return "one-time-code";
+  }
+  return "";
+}
+}  // namespace
+
+bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes, FieldKind kind) {
   const std::string_view name = visible_label(label);
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
-  bool changed = ImGui::InputText("##field", &value);
+  const bool password = kind == FieldKind::password;
+  bool changed = ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
   const ImGuiID id = ImGui::GetItemID();
   ImGui::PopID();
   // The DOM <input> is where phones, IME and paste deliver text
@@ -67,9 +80,17 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
     value = std::move(*from_dom);
   }
   truncate_utf8(value, max_bytes);
-  ui.a11y.add({.id = id, .role = Role::textbox, .name = std::string(name),
-               .rect = last_item_rect(), .value = value});
+  ui.a11y.add({.id = id, .role = AccessibleRole::textbox, .name = std::string(name),
+               .rect = last_item_rect(), .value = value, .password = password,
+               .autocomplete = autocomplete_token(kind)});
   return changed;
 }
+
+void video(Ui& ui, VideoSlot slot, float w, float h) {
+  ImGui::Dummy(ImVec2(w, h));
+  video_at(ui, slot, last_item_rect());
+}
+
+void video_at(Ui& ui, VideoSlot slot, Rect rect) { ui.videos[static_cast<std::size_t>(slot)] = rect; }
 
 }  // namespace tessera::client::ui

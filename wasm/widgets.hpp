@@ -4,8 +4,10 @@
 // activation and text from it. Screens use only these, never raw ImGui
 // widgets, so everything a person can see or press is reachable by a screen
 // reader, a keyboard, and the browser tests.
+#include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "wasm/accessibility_tree.hpp"
 
@@ -19,7 +21,14 @@ struct Ui {
   ImFont* body_font = nullptr;
   ImFont* heading_font = nullptr;
   float scale = 1.0f;  // device pixels per CSS pixel
+  // Where this frame wants each <video> slot (self, remote); zero: hidden.
+  std::array<Rect, 2> videos{};
 };
+
+enum class VideoSlot { self = 0, remote = 1 };
+
+// How a text field is filled in, for the browser's autofill and keyboards.
+enum class FieldKind { plain, username, password, one_time_code };
 
 void heading(Ui& ui, const char* text, int level = 1);
 void paragraph(Ui& ui, const char* text);
@@ -27,7 +36,15 @@ void paragraph(Ui& ui, const char* text);
 [[nodiscard]] bool button(Ui& ui, const char* label, bool enabled = true);
 // A labelled single-line field. Returns true when the value changed.
 // Text is truncated to max_bytes at a UTF-8 boundary.
-bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes);
+bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes,
+                FieldKind kind = FieldKind::plain);
+// Reserves w x h device pixels at the cursor for a <video> slot.
+void video(Ui& ui, VideoSlot slot, float w, float h);
+// Shows a <video> slot over a rectangle that is already laid out.
+void video_at(Ui& ui, VideoSlot slot, Rect rect);
+
+// True if text has nothing but white space (a field not yet filled in).
+[[nodiscard]] bool is_blank(std::string_view text);
 
 // Cuts at most max_bytes of UTF-8 without splitting a character.
 void truncate_utf8(std::string& text, std::size_t max_bytes);

@@ -1,6 +1,22 @@
 // The JS half of Tessera's browser bridge, linked into the module with
 // --js-library (wasm/bridge.hpp declares these for C++). All of the client's
-// JS interop lives here; C++ owns the state and decisions.
+// JS interop lives here; C++ owns the state and decisions, and this file only
+// turns calls into browser API calls and browser events into C++ callbacks.
+//
+// What it covers (and nothing more):
+//   - the accessible DOM layer (below);
+//   - the signaling WebSocket: open, text in and out, close with its code;
+//   - RTCPeerConnection: offer, answer, remote description, ICE candidates in
+//     and out, ICE connection state; operations run in call order;
+//   - getUserMedia and the device list; mute and camera off (track.enabled);
+//   - <video> elements placed over rectangles the ImGui layout reserves;
+//   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
+//   - the vault: a provider's visit secret sealed under a non-extractable
+//     WebCrypto key, so it survives a reload of the tab;
+//   - the page: its address, the title, an ARIA live region, the clipboard.
+// Objects live in one handle table; C++ holds the integer handle. Closing a
+// handle drops its callbacks, so nothing reaches a C++ object that is gone.
+// Nothing here logs content: problems are logged as static step names.
 //
 // The accessible DOM layer: screen readers see nothing of a canvas
 // (ocornut/imgui#4122, #8022). C++ publishes the widgets it drew (role, name,
@@ -10,7 +26,7 @@
 // #3654). Activating a mirror element activates the widget.
 
 var TesseraBridge = {
-  $TesseraLayer__deps: ['malloc', 'free'],
+  $TesseraLayer__deps: ['$TesseraJs'],
   $TesseraLayer: {
     root: null,
     elements: null,       // ImGui id -> element (a Map, made in init: library
@@ -41,10 +57,11 @@ var TesseraBridge = {
         el.type = 'checkbox';
         el.addEventListener('click', function(e) { e.preventDefault(); TesseraLayer.activate(id); });
       } else if (node.role === 'textbox') {
-        el.type = 'text';
-        el.autocomplete = 'off';
+        // A password is never echoed back into the page (no value, no data-sent).
+        el.type = node.password ? 'password' : 'text';
+        el.autocomplete = node.autocomplete || 'off';
         el.spellcheck = false;
-        el.addEventListener('input', function() { TesseraLayer.sendText(id, el.value); });
+        el.addEventListener('input', function() { TesseraLayer.sendText(id, el.value, !!node.password); });
       }
       return el;
     },
@@ -60,7 +77,8 @@ var TesseraBridge = {
       if (node.role === 'checkbox') el.checked = !!node.checked;
       // Never overwrite what the person is typing, except when C++ changed it
       // (a length limit, or a reset).
-      if (node.role === 'textbox' && el.value !== node.value && el.dataset.sent !== node.value) el.value = node.value;
+      if (node.role === 'textbox' && !node.password && el.value !== node.value && el.dataset.sent !== node.value) el.value = node.value;
+      if (node.role === 'textbox' && node.password && node.empty && el.value) el.value = '';
       el.style.left = (node.x / scale) + 'px';
       el.style.top = (node.y / scale) + 'px';
       el.style.width = (node.w / scale) + 'px';
@@ -74,7 +92,10 @@ var TesseraBridge = {
       for (var i = 0; i < nodes.length; ++i) {
         var node = nodes[i];
         var el = TesseraLayer.elements.get(node.id);
-        if (el && el.dataset.role !== node.role) { el.remove(); el = undefined; }
+        if (el && (el.dataset.role !== node.role || !!node.password !== (el.type === 'password'))) {
+          el.remove();
+          el = undefined;
+        }
         if (!el) {
           el = TesseraLayer.create(node);
           TesseraLayer.elements.set(node.id, el);
@@ -101,14 +122,12 @@ var TesseraBridge = {
       {{{ makeDynCall('vii', 'TesseraLayer.onActivate') }}}(TesseraLayer.user, id);
     },
 
-    sendText: function(id, text) {
+    sendText: function(id, text, secret) {
       var el = TesseraLayer.elements.get(id);
-      if (el) el.dataset.sent = text;
-      var size = lengthBytesUTF8(text) + 1;
-      var ptr = _malloc(size);
-      stringToUTF8(text, ptr, size);
-      {{{ makeDynCall('viii', 'TesseraLayer.onText') }}}(TesseraLayer.user, id, ptr);
-      _free(ptr);
+      if (el && !secret) el.dataset.sent = text;
+      TesseraJs.withString(text, function(ptr) {
+        {{{ makeDynCall('viii', 'TesseraLayer.onText') }}}(TesseraLayer.user, id, ptr);
+      });
     },
 
     // GLFW listens for keys on window in the capture phase and cancels
@@ -121,7 +140,505 @@ var TesseraBridge = {
     },
   },
 
-  tessera_bridge_init__deps: ['$TesseraLayer'],
+  // ---- shared helpers: the handle table and strings for C++
+  $TesseraJs__deps: ['malloc', 'free'],
+  $TesseraJs: {
+    objects: null,  // handle -> object (a Map, made in init)
+    next: 1,
+    add: function(obj) {
+      var id = TesseraJs.next++;
+      TesseraJs.objects.set(id, obj);
+      return id;
+    },
+    get: function(id) { return TesseraJs.objects.get(id); },
+    remove: function(id) { TesseraJs.objects.delete(id); },
+    // Calls fn with a C string copy of text that is freed afterwards.
+    withString: function(text, fn) {
+      var size = lengthBytesUTF8(text) + 1;
+      var ptr = _malloc(size);
+      stringToUTF8(text, ptr, size);
+      try { fn(ptr); } finally { _free(ptr); }
+    },
+    // A copy C++ owns (and frees).
+    newString: function(text) {
+      var size = lengthBytesUTF8(text) + 1;
+      var ptr = _malloc(size);
+      stringToUTF8(text, ptr, size);
+      return ptr;
+    },
+    // Static words only: the step that failed and the DOMException's name.
+    warn: function(step, error) {
+      console.warn('tessera: ' + step + ' failed' + (error && error.name ? ' (' + error.name + ')' : ''));
+    },
+  },
+
+  // ---- the signaling WebSocket (text frames only)
+  tessera_socket_open__deps: ['$TesseraJs'],
+  tessera_socket_open: function(url, user, onOpen, onText, onClose) {
+    var entry = { ws: null };
+    var id = TesseraJs.add(entry);
+    var live = function() { return TesseraJs.get(id) === entry; };
+    var closed = function(code) {
+      if (!live()) return;
+      TesseraJs.remove(id);
+      {{{ makeDynCall('vii', 'onClose') }}}(user, code);
+    };
+    try {
+      entry.ws = new WebSocket(UTF8ToString(url));
+    } catch (e) {
+      setTimeout(function() { closed(1006); }, 0);
+      return id;
+    }
+    entry.ws.onopen = function() { if (live()) {{{ makeDynCall('vi', 'onOpen') }}}(user); };
+    entry.ws.onmessage = function(e) {
+      if (!live() || typeof e.data !== 'string') return;
+      TesseraJs.withString(e.data, function(ptr) { {{{ makeDynCall('vii', 'onText') }}}(user, ptr); });
+    };
+    entry.ws.onclose = function(e) { closed(e.code); };
+    return id;
+  },
+
+  tessera_socket_send__deps: ['$TesseraJs'],
+  tessera_socket_send: function(id, text) {
+    var entry = TesseraJs.get(id);
+    if (entry && entry.ws && entry.ws.readyState === 1) entry.ws.send(UTF8ToString(text));
+  },
+
+  tessera_socket_close__deps: ['$TesseraJs'],
+  tessera_socket_close: function(id) {
+    var entry = TesseraJs.get(id);
+    TesseraJs.remove(id);
+    if (entry && entry.ws) entry.ws.close(1000);
+  },
+
+  // ---- local media: the camera and microphone of this page
+  $TesseraMedia: {
+    stream: null,
+    audioOn: true,
+    videoOn: true,
+    peers: null,  // open peer entries, whose senders follow a device switch (a Set, made in init)
+    applyEnabled: function() {
+      var s = TesseraMedia.stream;
+      if (!s) return;
+      s.getAudioTracks().forEach(function(t) { t.enabled = TesseraMedia.audioOn; });
+      s.getVideoTracks().forEach(function(t) { t.enabled = TesseraMedia.videoOn; });
+    },
+    meter: null,  // the level meter's AudioContext and analyser, while one is used
+    stop: function() {
+      if (TesseraMedia.stream) TesseraMedia.stream.getTracks().forEach(function(t) { t.stop(); });
+      TesseraMedia.stream = null;
+      if (TesseraMedia.meter) TesseraMedia.meter.context.close();
+      TesseraMedia.meter = null;
+    },
+    // getUserMedia's errors, as wasm/bridge.hpp's TesseraMediaResult.
+    resultOf: function(e) {
+      switch (e && e.name) {
+        case 'NotAllowedError': case 'SecurityError': return 1;
+        case 'NotFoundError': case 'OverconstrainedError': return 2;
+        case 'NotReadableError': case 'AbortError': return 3;
+        default: return 4;
+      }
+    },
+  },
+
+  tessera_media_start__deps: ['$TesseraMedia', '$TesseraVideo', '$TesseraJs'],
+  tessera_media_start: function(camera, microphone, user, onDone) {
+    var cam = UTF8ToString(camera), mic = UTF8ToString(microphone);
+    var done = function(result) { {{{ makeDynCall('vii', 'onDone') }}}(user, result); };
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      setTimeout(function() { done(4); }, 0);
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({
+      audio: mic ? { deviceId: { exact: mic } } : true,
+      video: cam ? { deviceId: { exact: cam } } : true,
+    }).then(function(stream) {
+      var old = TesseraMedia.stream;
+      TesseraMedia.stream = stream;
+      TesseraMedia.applyEnabled();
+      TesseraVideo.show(0, stream);
+      // A device switched mid-call: the peer sends the new tracks.
+      TesseraMedia.peers.forEach(function(entry) {
+        entry.pc.getSenders().forEach(function(sender) {
+          var kind = sender.track ? sender.track.kind : null;
+          var next = stream.getTracks().find(function(t) { return t.kind === kind; });
+          if (next) sender.replaceTrack(next).catch(function(e) { TesseraJs.warn('replaceTrack', e); });
+        });
+      });
+      if (old && old !== stream) old.getTracks().forEach(function(t) { t.stop(); });
+      done(0);
+    }, function(e) {
+      done(TesseraMedia.resultOf(e));
+    });
+  },
+
+  // The microphone's level now, 0-100 (RMS of the last 1024 samples), or -1
+  // while it cannot be measured (no audio track; audio not yet allowed to
+  // start, which the browser permits after the person's first tap).
+  tessera_media_level__deps: ['$TesseraMedia'],
+  tessera_media_level: function() {
+    var s = TesseraMedia.stream;
+    var track = s && s.getAudioTracks()[0];
+    if (!track || typeof AudioContext === 'undefined') return -1;
+    var m = TesseraMedia.meter;
+    if (!m || m.track !== track) {
+      if (m) m.context.close();
+      var context = new AudioContext();
+      var analyser = context.createAnalyser();
+      analyser.fftSize = 1024;
+      context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      m = TesseraMedia.meter = { track: track, context: context, analyser: analyser, data: new Float32Array(1024) };
+    }
+    if (m.context.state !== 'running') {
+      m.context.resume().catch(function() {});
+      return -1;
+    }
+    m.analyser.getFloatTimeDomainData(m.data);
+    var sum = 0;
+    for (var i = 0; i < m.data.length; ++i) sum += m.data[i] * m.data[i];
+    // RMS to a 0-100 scale that moves visibly for speech (about -50..0 dBFS).
+    var db = 10 * Math.log10(sum / m.data.length + 1e-12);
+    return Math.max(0, Math.min(100, Math.round((db + 50) * 2)));
+  },
+
+  tessera_media_set_enabled__deps: ['$TesseraMedia'],
+  tessera_media_set_enabled: function(audio, video) {
+    TesseraMedia.audioOn = !!audio;
+    TesseraMedia.videoOn = !!video;
+    TesseraMedia.applyEnabled();
+  },
+
+  tessera_media_stop__deps: ['$TesseraMedia', '$TesseraVideo'],
+  tessera_media_stop: function() {
+    TesseraMedia.stop();
+    TesseraVideo.show(0, null);
+  },
+
+  // JSON [{"kind":"camera"|"microphone","id","label"}]; labels are empty
+  // until the page has permission.
+  tessera_media_list_devices__deps: ['$TesseraJs'],
+  tessera_media_list_devices: function(user, onList) {
+    var reply = function(list) {
+      TesseraJs.withString(JSON.stringify(list), function(ptr) { {{{ makeDynCall('vii', 'onList') }}}(user, ptr); });
+    };
+    if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) {
+      setTimeout(function() { reply([]); }, 0);
+      return;
+    }
+    navigator.mediaDevices.enumerateDevices().then(function(devices) {
+      reply(devices.filter(function(d) { return d.kind === 'videoinput' || d.kind === 'audioinput'; })
+        .map(function(d) {
+          return { kind: d.kind === 'videoinput' ? 'camera' : 'microphone', id: d.deviceId, label: d.label };
+        }));
+    }, function() { reply([]); });
+  },
+
+  // ---- <video> elements over rectangles ImGui reserves: 0 self view, 1 remote
+  $TesseraVideo: {
+    elements: [],
+    element: function(slot) {
+      var el = TesseraVideo.elements[slot];
+      if (el) return el;
+      el = document.createElement('video');
+      el.autoplay = true;
+      el.playsInline = true;
+      el.muted = slot === 0;  // never hear yourself
+      el.dataset.slot = slot === 0 ? 'self' : 'remote';
+      el.hidden = true;
+      document.getElementById('video-layer').appendChild(el);
+      TesseraVideo.elements[slot] = el;
+      return el;
+    },
+    show: function(slot, stream) {
+      var el = TesseraVideo.element(slot);
+      if (el.srcObject === stream) return;
+      el.srcObject = stream;
+      if (stream) el.play().catch(function() {});
+    },
+  },
+
+  tessera_video_place__deps: ['$TesseraVideo'],
+  tessera_video_place: function(slot, x, y, w, h) {
+    var el = TesseraVideo.element(slot);
+    var scale = window.devicePixelRatio || 1;
+    if (w <= 0 || h <= 0) {
+      el.hidden = true;
+      return;
+    }
+    el.hidden = false;
+    el.style.left = (x / scale) + 'px';
+    el.style.top = (y / scale) + 'px';
+    el.style.width = (w / scale) + 'px';
+    el.style.height = (h / scale) + 'px';
+  },
+
+  // ---- RTCPeerConnection. Each operation waits for the previous one (the
+  // visit's commands come in order: a candidate after its description).
+  $TesseraPeer__deps: ['$TesseraJs'],
+  $TesseraPeer: {
+    STATES: ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'],
+    then: function(id, step, fn) {
+      var entry = TesseraJs.get(id);
+      if (!entry) return;
+      entry.chain = entry.chain.then(function() {
+        if (TesseraJs.get(id) === entry) return fn(entry);
+      }).catch(function(e) { TesseraJs.warn(step, e); });
+    },
+    describe: function(entry, makeDescription) {
+      return makeDescription().then(function(d) { return entry.pc.setLocalDescription(d); }).then(function() {
+        if (!entry.live()) return;
+        TesseraJs.withString(entry.pc.localDescription.sdp, function(ptr) { entry.onDescription(ptr); });
+      });
+    },
+  },
+
+  tessera_peer_create__deps: ['$TesseraPeer', '$TesseraMedia', '$TesseraVideo', '$TesseraJs'],
+  tessera_peer_create: function(iceServers, user, onDescription, onCandidate, onState) {
+    var pc = new RTCPeerConnection({ iceServers: JSON.parse(UTF8ToString(iceServers)) });
+    var entry = { pc: pc, chain: Promise.resolve() };
+    var id = TesseraJs.add(entry);
+    entry.live = function() { return TesseraJs.get(id) === entry; };
+    entry.onDescription = function(ptr) { {{{ makeDynCall('vii', 'onDescription') }}}(user, ptr); };
+    TesseraMedia.peers.add(entry);
+    var stream = TesseraMedia.stream;
+    if (stream) {
+      stream.getTracks().forEach(function(t) { pc.addTrack(t, stream); });
+    } else {
+      pc.addTransceiver('audio');
+      pc.addTransceiver('video');
+    }
+    pc.onicecandidate = function(e) {
+      if (!entry.live() || !e.candidate || !e.candidate.candidate) return;
+      var c = e.candidate;
+      TesseraJs.withString(c.candidate, function(cand) {
+        TesseraJs.withString(c.sdpMid || '', function(mid) {
+          {{{ makeDynCall('viiii', 'onCandidate') }}}(user, cand, mid, c.sdpMLineIndex || 0);
+        });
+      });
+    };
+    pc.oniceconnectionstatechange = function() {
+      if (entry.live()) {{{ makeDynCall('vii', 'onState') }}}(user, TesseraPeer.STATES.indexOf(pc.iceConnectionState));
+    };
+    pc.ontrack = function(e) {
+      if (!entry.live()) return;
+      var remote = TesseraVideo.element(1).srcObject;
+      if (e.streams[0]) return TesseraVideo.show(1, e.streams[0]);
+      if (!remote) remote = new MediaStream();
+      remote.addTrack(e.track);
+      TesseraVideo.show(1, remote);
+    };
+    return id;
+  },
+
+  tessera_peer_set_ice_servers__deps: ['$TesseraJs'],
+  tessera_peer_set_ice_servers: function(id, iceServers) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    try {
+      entry.pc.setConfiguration({ iceServers: JSON.parse(UTF8ToString(iceServers)) });
+    } catch (e) {
+      TesseraJs.warn('setConfiguration', e);
+    }
+  },
+
+  tessera_peer_create_offer__deps: ['$TesseraPeer'],
+  tessera_peer_create_offer: function(id, iceRestart) {
+    TesseraPeer.then(id, 'createOffer', function(entry) {
+      if (iceRestart) entry.pc.restartIce();
+      return TesseraPeer.describe(entry, function() { return entry.pc.createOffer(); });
+    });
+  },
+
+  tessera_peer_create_answer__deps: ['$TesseraPeer'],
+  tessera_peer_create_answer: function(id) {
+    TesseraPeer.then(id, 'createAnswer', function(entry) {
+      return TesseraPeer.describe(entry, function() { return entry.pc.createAnswer(); });
+    });
+  },
+
+  tessera_peer_set_remote__deps: ['$TesseraPeer'],
+  tessera_peer_set_remote: function(id, type, sdp) {
+    var description = { type: UTF8ToString(type), sdp: UTF8ToString(sdp) };
+    TesseraPeer.then(id, 'setRemoteDescription', function(entry) {
+      return entry.pc.setRemoteDescription(description);
+    });
+  },
+
+  tessera_peer_add_candidate__deps: ['$TesseraPeer'],
+  tessera_peer_add_candidate: function(id, candidate, mid, mline) {
+    var init = { candidate: UTF8ToString(candidate), sdpMid: UTF8ToString(mid), sdpMLineIndex: mline };
+    TesseraPeer.then(id, 'addIceCandidate', function(entry) { return entry.pc.addIceCandidate(init); });
+  },
+
+  tessera_peer_close__deps: ['$TesseraJs', '$TesseraMedia', '$TesseraVideo'],
+  tessera_peer_close: function(id) {
+    var entry = TesseraJs.get(id);
+    TesseraJs.remove(id);
+    if (!entry) return;
+    TesseraMedia.peers.delete(entry);
+    entry.pc.close();
+    TesseraVideo.show(1, null);
+  },
+
+  // The call's transport for the connection indicator: round-trip time of
+  // the selected candidate pair, inbound packets received and lost, and
+  // whether our side is relayed. C++ judges them (wasm/connection_quality).
+  tessera_peer_stats__deps: ['$TesseraJs'],
+  tessera_peer_stats: function(id, user, onStats) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    entry.pc.getStats().then(function(report) {
+      if (!entry.live()) return;
+      var out = { rtt: -1, received: 0, lost: 0, relayed: false };
+      var pairId = null;
+      report.forEach(function(s) { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+      report.forEach(function(s) {
+        if (s.type === 'candidate-pair' && s.id === pairId) {
+          if (typeof s.currentRoundTripTime === 'number') out.rtt = s.currentRoundTripTime;
+          var local = report.get(s.localCandidateId);
+          out.relayed = !!local && local.candidateType === 'relay';
+        }
+        if (s.type === 'inbound-rtp') {
+          out.received += s.packetsReceived || 0;
+          out.lost += Math.max(0, s.packetsLost || 0);
+        }
+      });
+      TesseraJs.withString(JSON.stringify(out), function(ptr) { {{{ makeDynCall('vii', 'onStats') }}}(user, ptr); });
+    }, function(e) { TesseraJs.warn('getStats', e); });
+  },
+
+  // ---- the gateway's /api/ (same origin: the session cookie goes along)
+  tessera_fetch__deps: ['$TesseraJs'],
+  tessera_fetch: function(method, path, body, csrf, user, onDone) {
+    var init = { method: UTF8ToString(method), credentials: 'same-origin', cache: 'no-store', headers: {} };
+    var text = UTF8ToString(body), token = UTF8ToString(csrf);
+    if (text) {
+      init.body = text;
+      init.headers['Content-Type'] = 'application/json';
+    }
+    if (token) init.headers['X-CSRF-Token'] = token;
+    var done = function(status, reply) {
+      TesseraJs.withString(reply, function(ptr) { {{{ makeDynCall('viii', 'onDone') }}}(user, status, ptr); });
+    };
+    fetch(UTF8ToString(path), init).then(function(response) {
+      return response.text().then(function(reply) { done(response.status, reply); });
+    }).catch(function() { done(0, ''); });
+  },
+
+  // ---- the vault: a provider's per-visit secret, kept across a reload of
+  // the tab. Sealed with AES-GCM under a non-extractable WebCrypto key kept
+  // in IndexedDB (a CryptoKey is stored as an object: no script can read its
+  // bytes); only the ciphertext goes to sessionStorage (this tab only, gone
+  // when it closes). Nothing is ever stored in clear.
+  $TesseraVault__deps: ['$TesseraJs'],
+  $TesseraVault: {
+    wrappingKey: function() {
+      return new Promise(function(resolve, reject) {
+        var open = indexedDB.open('tessera', 1);
+        open.onupgradeneeded = function() { open.result.createObjectStore('keys'); };
+        open.onerror = function() { reject(open.error); };
+        open.onsuccess = function() {
+          var db = open.result;
+          var get = db.transaction('keys').objectStore('keys').get('wrap');
+          get.onerror = function() { reject(get.error); };
+          get.onsuccess = function() {
+            if (get.result) return resolve(get.result);
+            crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+              .then(function(key) {
+                var put = db.transaction('keys', 'readwrite').objectStore('keys').put(key, 'wrap');
+                put.onerror = function() { reject(put.error); };
+                put.onsuccess = function() { resolve(key); };
+              }, reject);
+          };
+        };
+      });
+    },
+    slot: function(name) { return 'tessera.vault.' + name; },
+    encode: function(bytes) {
+      var s = '';
+      for (var i = 0; i < bytes.length; ++i) s += String.fromCharCode(bytes[i]);
+      return btoa(s);
+    },
+    decode: function(text) {
+      var s = atob(text), out = new Uint8Array(s.length);
+      for (var i = 0; i < s.length; ++i) out[i] = s.charCodeAt(i);
+      return out;
+    },
+    // The name is the associated data: a sealed value cannot be moved to another slot.
+    params: function(iv, name) {
+      return { name: 'AES-GCM', iv: iv, additionalData: new TextEncoder().encode(name) };
+    },
+  },
+
+  tessera_vault_store__deps: ['$TesseraVault', '$TesseraJs'],
+  tessera_vault_store: function(name, bytes, size) {
+    var slot = TesseraVault.slot(UTF8ToString(name));
+    var clear = HEAPU8.slice(bytes, bytes + size);
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    TesseraVault.wrappingKey().then(function(key) {
+      return crypto.subtle.encrypt(TesseraVault.params(iv, slot), key, clear);
+    }).then(function(sealed) {
+      sessionStorage.setItem(slot, TesseraVault.encode(iv) + '.' + TesseraVault.encode(new Uint8Array(sealed)));
+    }).catch(function(e) { TesseraJs.warn('vault store', e); }).finally(function() { clear.fill(0); });
+  },
+
+  tessera_vault_load__deps: ['$TesseraVault', '$TesseraJs', 'malloc', 'free'],
+  tessera_vault_load: function(name, user, onLoaded) {
+    var slot = TesseraVault.slot(UTF8ToString(name));
+    var reply = function(clear) {
+      var ptr = clear ? _malloc(clear.length) : 0;
+      if (ptr) HEAPU8.set(clear, ptr);
+      {{{ makeDynCall('viii', 'onLoaded') }}}(user, ptr, ptr ? clear.length : 0);
+      if (ptr) {
+        HEAPU8.fill(0, ptr, ptr + clear.length);
+        _free(ptr);
+      }
+      if (clear) clear.fill(0);
+    };
+    var stored = sessionStorage.getItem(slot);
+    var parts = stored ? stored.split('.') : [];
+    if (parts.length !== 2) {
+      setTimeout(function() { reply(null); }, 0);
+      return;
+    }
+    TesseraVault.wrappingKey().then(function(key) {
+      return crypto.subtle.decrypt(TesseraVault.params(TesseraVault.decode(parts[0]), slot), key,
+                                   TesseraVault.decode(parts[1]));
+    }).then(function(clear) { reply(new Uint8Array(clear)); }, function(e) {
+      TesseraJs.warn('vault load', e);
+      sessionStorage.removeItem(slot);
+      reply(null);
+    });
+  },
+
+  tessera_vault_erase__deps: ['$TesseraVault'],
+  tessera_vault_erase: function(name) { sessionStorage.removeItem(TesseraVault.slot(UTF8ToString(name))); },
+
+  // ---- the page
+  tessera_page_href__deps: ['$TesseraJs'],
+  tessera_page_href: function() { return TesseraJs.newString(String(location.href)); },
+
+  tessera_page_set_title: function(text) { document.title = UTF8ToString(text); },
+
+  // The ARIA live region: cleared first, so the same words are said again.
+  tessera_page_announce: function(text) {
+    var region = document.getElementById('announcer');
+    region.textContent = '';
+    var words = UTF8ToString(text);
+    setTimeout(function() { region.textContent = words; }, 50);
+  },
+
+  tessera_page_copy_text: function(text) {
+    var words = UTF8ToString(text);
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(words).catch(function() {});
+  },
+
+  tessera_page_warn__deps: ['$TesseraJs'],
+  tessera_page_warn: function(step, error) {
+    console.warn('tessera: ' + UTF8ToString(step) + ': ' + UTF8ToString(error));
+  },
+
+  tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia'],
   tessera_bridge_init: function(user, onActivate, onText) {
     TesseraLayer.user = user;
     TesseraLayer.onActivate = onActivate;
@@ -129,6 +646,8 @@ var TesseraBridge = {
     TesseraLayer.root = document.getElementById('a11y-layer');
     TesseraLayer.elements = new Map();
     TesseraLayer.order = [];
+    TesseraJs.objects = new Map();
+    TesseraMedia.peers = new Set();
     ['keydown', 'keypress', 'keyup'].forEach(function(type) {
       window.addEventListener(type, TesseraLayer.guardKeys, true);
     });

@@ -15,9 +15,9 @@ nlohmann::json parse(const std::string& text) {
 
 void draw_welcome(AccessibilityTree& tree, bool continue_enabled) {
   tree.begin_frame();
-  tree.add({.id = 1, .role = Role::heading, .name = "Tessera", .rect = {10, 10, 100, 30}, .level = 1});
-  tree.add({.id = 2, .role = Role::textbox, .name = "Your name", .rect = {10, 50, 300, 40}, .value = "Ana"});
-  tree.add({.id = 3, .role = Role::button, .name = "Continue", .rect = {10, 100, 90, 40},
+  tree.add({.id = 1, .role = AccessibleRole::heading, .name = "Tessera", .rect = {10, 10, 100, 30}, .level = 1});
+  tree.add({.id = 2, .role = AccessibleRole::textbox, .name = "Your name", .rect = {10, 50, 300, 40}, .value = "Ana"});
+  tree.add({.id = 3, .role = AccessibleRole::button, .name = "Continue", .rect = {10, 100, 90, 40},
             .disabled = !continue_enabled});
   tree.end_frame();
 }
@@ -84,7 +84,7 @@ TEST_CASE("text typed into the DOM input is taken once", "[a11y]") {
 TEST_CASE("items ImGui reports that no widget described are still mirrored", "[a11y]") {
   AccessibilityTree tree;
   tree.begin_frame();
-  tree.add({.id = 1, .role = Role::button, .name = "Described", .rect = {0, 0, 10, 10}});
+  tree.add({.id = 1, .role = AccessibleRole::button, .name = "Described", .rect = {0, 0, 10, 10}});
   tree.note_item(1, {0, 0, 10, 10});
   tree.note_item_label(1, "Described", false, false);
   tree.note_item(7, {5, 5, 20, 20});
@@ -94,7 +94,7 @@ TEST_CASE("items ImGui reports that no widget described are still mirrored", "[a
   const auto& nodes = tree.nodes();
   REQUIRE(nodes.size() == 2);
   CHECK(nodes[1].id == 7);
-  CHECK(nodes[1].role == Role::checkbox);
+  CHECK(nodes[1].role == AccessibleRole::checkbox);
   CHECK(nodes[1].name == "Mute");
   CHECK(nodes[1].checked);
 }
@@ -108,7 +108,7 @@ TEST_CASE("labels hide their ImGui id suffix", "[a11y]") {
 TEST_CASE("invalid UTF-8 in a label is replaced, not fatal", "[a11y]") {
   AccessibilityTree tree;
   tree.begin_frame();
-  tree.add({.id = 1, .role = Role::text, .name = std::string("bad \xff byte")});
+  tree.add({.id = 1, .role = AccessibleRole::text, .name = std::string("bad \xff byte")});
   tree.end_frame();
   const auto update = tree.take_update();
   REQUIRE(update);

@@ -168,6 +168,26 @@ TEST_CASE("a denied guest sees the verified refusal and never gets an offer", "[
   CHECK(v.provider.deny(v.guest.session(), v.net.now).error() == ProviderActionError::no_such_guest);
 }
 
+TEST_CASE("a link whose secret was changed is refused at once and never reaches the waiting list", "[visit]") {
+  const VisitKeys keys = visit_keys(210);
+  auto parsed = visit_link_parse(link_of(keys));
+  REQUIRE(parsed);
+  parsed->link_secret = visit_keys(211).link_secret.clone();
+  auto wrong = visit_link_format(*parsed);
+  REQUIRE(wrong);
+  VisitNet net;
+  ProviderVisit provider(visit_keys(210), "wss://clinic.example/signal", kProviderName, seeded<kSeedBytes>(212));
+  GuestVisit guest = guest_for(std::string(wrong->view()), 213, "Mallory");
+  Endpoint& p = net.add(provider, 214);
+  Endpoint& g = net.add(guest, 215);
+  CHECK(provider.waiting().empty());
+  CHECK(has_problem(p, "hello", "bad_mac"));
+  CHECK(guest.phase() == VisitPhase::denied);
+  CHECK(guest.end_reason() == EndReason::denied);
+  CHECK(g.problems.empty());
+  CHECK(g.browser.remote_descriptions == 0);
+}
+
 TEST_CASE("the guest leaving ends its part and returns the provider to the waiting room", "[visit]") {
   Visit v(250);
   v.admit();

@@ -87,6 +87,14 @@ TEST_CASE("guest hello: every flipped byte and every wrong key is rejected", "[h
                                       seeded<kSeedBytes>(6));
   REQUIRE(forged);
   CHECK(handshake_provider_read_hello(p.visit, forged->hello).error() == HandshakeError::bad_mac);
+  // ... is refused with a deny its own page can verify, made from the frame alone.
+  auto refused = handshake_provider_refuse_hello(p.visit, forged->hello);
+  REQUIRE(refused);
+  CHECK(refused->session == forged->session.id);
+  CHECK(handshake_guest_check_deny(*forged, refused->deny));
+  CHECK_FALSE(handshake_guest_check_deny(p.guest, refused->deny));  // and nobody else's
+  CHECK(handshake_provider_refuse_hello(p.visit, ByteSpan(forged->hello).first(10)).error() ==
+        HandshakeError::bad_length);
 
   // A hello made for another visit.
   auto q = make_pair(4);

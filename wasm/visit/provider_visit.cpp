@@ -97,7 +97,15 @@ void ProviderVisit::on_waiting(const SignalingMessage& m, VisitTime now) {
   // A replayed hello shows nothing new (PROTOCOL.md §1): ignore sessions we hold.
   if (find_waiting(m.session) != waiting_.end() || (call_ && call_->peer() == m.session)) return;
   auto guest = handshake_provider_read_hello(keys_, m.payload);
-  if (!guest) return out_.problem("hello", handshake_error_name(guest.error()));
+  if (!guest) {
+    out_.problem("hello", handshake_error_name(guest.error()));
+    // A hello for this visit that does not check (a changed or cut link, a
+    // name that does not open): refuse it now, so that page can say so
+    // instead of waiting for nobody. It never reaches the waiting list.
+    if (auto refused = handshake_provider_refuse_hello(keys_, m.payload); refused && refused->session == m.session)
+      out_.send(message(SignalingType::deny, m.session, refused->deny));
+    return;
+  }
   if (guest->session != m.session) return out_.problem("hello", "wrong_session");
   waiting_.push_back({std::move(guest.value()), now, 0});
 }

@@ -1,0 +1,68 @@
+#pragma once
+// The patient's journey, from the link to the visit-ended screen:
+//   link ─bad─> "this link does not work"
+//   link ─ok─> device check (self view, pick camera and microphone, help
+//   when permission is denied or no device exists) ─> display name ─>
+//   waiting room (time waited, the provider's notes) ─> call (remote video,
+//   self view, mute, camera off, hang up, safety code) ─> ended.
+// The visit itself is GuestVisit, run by a VisitDriver; this class holds
+// what the screens need besides it and says status changes out loud.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wasm/local_media.hpp"
+#include "wasm/visit_driver.hpp"
+#include "wasm/visit/guest_visit.hpp"
+#include "wasm/widgets.hpp"
+
+namespace tessera::client {
+
+class PatientFlow {
+ public:
+  // link: the page's address with its fragment (wiped once the visit holds it).
+  PatientFlow(std::string link, std::function<void()> redraw);
+  PatientFlow(const PatientFlow&) = delete;
+  PatientFlow& operator=(const PatientFlow&) = delete;
+  ~PatientFlow();
+
+  void draw(ui::Ui& ui);
+
+ private:
+  enum class Step { bad_link, device_check, name, visit };
+
+  void join();
+  void on_visit_change();
+  void announce(const char* words);
+  void arm_clock();
+  static void on_clock(void* user);
+
+  void draw_bad_link(ui::Ui& ui);
+  void draw_device_check(ui::Ui& ui);
+  void draw_device_choice(ui::Ui& ui);
+  void draw_name(ui::Ui& ui);
+  void draw_waiting(ui::Ui& ui);
+  void draw_call(ui::Ui& ui);
+  void draw_ended(ui::Ui& ui);
+
+  std::function<void()> redraw_;
+  std::string link_;
+  Step step_ = Step::bad_link;
+  const char* link_error_ = "";
+  LocalMedia media_;
+  std::string name_;
+  const char* name_error_ = nullptr;
+  std::unique_ptr<VisitDriver<GuestVisit>> visit_;
+  // What was last said through the live region, so each change is said once.
+  std::optional<VisitPhase> said_phase_;
+  bool said_reconnecting_ = false;
+  std::size_t said_notes_ = 0;
+  bool said_code_ = false;
+  long clock_ = 0;  // redraws the waiting time once a minute
+  long meter_ = 0;  // redraws the microphone level while the device check shows
+  int shown_level_ = -2;
+  static void on_meter(void* user);
+};
+
+}  // namespace tessera::client

@@ -1,0 +1,84 @@
+#pragma once
+// The provider's journey in the browser:
+//   sign in (login, password, authenticator code; an existing session is
+//   found on load) ─> start a visit (this browser makes the visit id, link
+//   secret and visit key; the gateway learns the id only) ─> the patient link
+//   with a copy button ─> waiting room (names opened from sealed hellos;
+//   admit, deny, send a note) ─> call ─> end visit.
+// The visit's secret (the 80-byte seed its id, link secret and key come from)
+// is kept sealed in the bridge's vault while the visit is open, so a reload
+// of the tab opens the same visit again as a new session (PROTOCOL.md §11.4)
+// and still sees who waits; it is erased when the visit ends.
+// The visit itself is ProviderVisit, run by a VisitDriver. Arrivals are
+// announced from socket callbacks (live region and tab title), so a
+// background tab still tells.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "shared/handshake.hpp"
+#include "shared/visit_link.hpp"
+#include "wasm/local_media.hpp"
+#include "wasm/visit_driver.hpp"
+#include "wasm/visit/provider_visit.hpp"
+#include "wasm/widgets.hpp"
+
+namespace tessera::client {
+
+inline constexpr std::size_t kLoginMaxBytes = 64;
+inline constexpr std::size_t kPasswordMaxBytes = 1024;  // the gateway's limit
+inline constexpr std::size_t kTotpCodeMaxBytes = 6;
+
+class ProviderFlow {
+ public:
+  // host: this page's host (and port), where the gateway serves /api/ and /signal.
+  ProviderFlow(std::string host, std::function<void()> redraw);
+  ProviderFlow(const ProviderFlow&) = delete;
+  ProviderFlow& operator=(const ProviderFlow&) = delete;
+  ~ProviderFlow();
+
+  void draw(ui::Ui& ui);
+
+ private:
+  enum class Step { checking, sign_in, start, visit };
+
+  void on_signed_in();
+  void sign_in();
+  void sign_out();
+  void create_visit();
+  void open_visit();  // from visit_seed_
+  void end_visit();
+  void on_visit_change();
+
+  void draw_sign_in(ui::Ui& ui);
+  void draw_start(ui::Ui& ui);
+  void draw_visit(ui::Ui& ui);
+  void draw_link(ui::Ui& ui);
+  void draw_waiting_list(ui::Ui& ui);
+  void draw_ended(ui::Ui& ui);
+
+  std::function<void()> redraw_;
+  std::string host_;
+  Step step_ = Step::checking;
+  bool busy_ = false;
+  const char* error_ = nullptr;
+  std::string login_, password_, code_;
+  std::string csrf_;  // the session's CSRF token, for state-changing requests
+  LocalMedia media_;
+  std::optional<Secret<kVisitSeedBytes>> visit_seed_;  // between "create" (or a reload) and opening
+  std::string visit_id_;
+  LinkText link_;
+  bool copied_ = false;
+  std::unique_ptr<VisitDriver<ProviderVisit>> visit_;
+  std::map<SessionId, std::string> notes_;  // what the provider is typing to each waiting guest
+  std::string in_call_name_;                // the admitted guest's name, for the screen
+  std::size_t said_waiting_ = 0;
+  std::optional<VisitPhase> said_phase_;
+};
+
+// The host (and port) of an https:// or http:// address, or "" if there is none.
+[[nodiscard]] std::string page_host(std::string_view href);
+
+}  // namespace tessera::client

@@ -1,0 +1,61 @@
+#pragma once
+// Runs one visit state machine (GuestVisit or ProviderVisit) in the browser,
+// as docs/ARCHITECTURE.md's driving contract says: after every event it
+// sends the outbox's signaling text on the socket, runs the WebRTC commands,
+// then the socket commands, logs problems (static names only), and arms a
+// timer for poll_timeout(). Everything here runs from socket, WebRTC and
+// timer callbacks, never from animation frames, which hidden tabs stop.
+// on_change runs after every event so the page can redraw and announce.
+#include <functional>
+
+#include "wasm/browser_peer.hpp"
+#include "wasm/browser_socket.hpp"
+#include "wasm/visit/guest_visit.hpp"
+#include "wasm/visit/provider_visit.hpp"
+
+namespace tessera::client {
+
+inline constexpr double kStatsIntervalMs = 2000;
+
+template <class Visit>
+class VisitDriver final : SocketEvents, PeerEvents {
+ public:
+  // Call pump() once the driver is where on_change can find it: that opens the socket.
+  VisitDriver(Visit visit, std::function<void()> on_change);
+  VisitDriver(const VisitDriver&) = delete;
+  VisitDriver& operator=(const VisitDriver&) = delete;
+  ~VisitDriver();
+
+  [[nodiscard]] Visit& visit() { return visit_; }
+  [[nodiscard]] const Visit& visit() const { return visit_; }
+  [[nodiscard]] IceConnectionState ice_state() const { return peer_.ice_state(); }
+  // The connection indicator, sampled every kStatsIntervalMs while media flows.
+  [[nodiscard]] const ConnectionQuality& quality() const { return quality_; }
+  // After an action on visit() (admit, leave, ...): do what it asks.
+  void pump();
+
+ private:
+  void on_socket_open() override;
+  void on_socket_text(std::string_view text) override;
+  void on_socket_closed(std::uint16_t code) override;
+  void on_local_description(std::string_view sdp) override;
+  void on_local_candidate(const IceCandidate& candidate) override;
+  void on_ice_state(IceConnectionState state) override;
+  void on_transport_sample(const TransportSample& sample) override;
+  void arm_timer();
+  static void on_timer(void* user);
+  static void on_stats_timer(void* user);
+
+  Visit visit_;
+  std::function<void()> on_change_;
+  BrowserSocket socket_{*this};
+  BrowserPeer peer_{*this};
+  long timer_ = 0;
+  ConnectionQuality quality_;
+  long stats_timer_ = 0;
+};
+
+extern template class VisitDriver<GuestVisit>;
+extern template class VisitDriver<ProviderVisit>;
+
+}  // namespace tessera::client
