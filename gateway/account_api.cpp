@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::string_view kSessionPath = "/api/session";
 constexpr std::string_view kAdminAccountsPath = "/api/admin/accounts";
+constexpr std::string_view kAdminAuditPath = "/api/admin/audit";
 
 bool state_changing(http::verb v) {
   return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
@@ -162,6 +163,7 @@ std::optional<Response> AccountApi::handle(const Request& req, const std::string
     if (req.method() == http::verb::delete_) return sign_out(req, seconds);
     return json_error(req, http::status::method_not_allowed, "method not allowed");
   }
+  if (path == kAdminAuditPath) return audit_log(req, seconds);
   if (path == kAdminAccountsPath || path.starts_with(std::string(kAdminAccountsPath) + "/")) {
     return admin(req, path, seconds);
   }
@@ -267,6 +269,31 @@ Response AccountApi::sign_out(const Request& req, std::int64_t now) {
   auto res = json_response(req, http::status::ok, json{{"signed_in", false}});
   res.set(http::field::set_cookie, session_cookie("", true));
   return res;
+}
+
+Response AccountApi::audit_log(const Request& req, std::int64_t now) {
+  const auto caller = authenticate(req, now);
+  if (auto refused = require_role(caller, Role::admin, req)) return std::move(*refused);
+  if (req.method() != http::verb::get) return json_error(req, http::status::method_not_allowed, "method not allowed");
+  if (!audit_) return json_error(req, http::status::not_found, "not found");
+  // ?before=SEQ pages back from an entry; nothing else is read from the query.
+  std::int64_t before = 0;
+  const std::string_view target(req.target().data(), req.target().size());
+  constexpr std::string_view kBefore = "?before=";
+  if (const auto at = target.find(kBefore); at != std::string_view::npos) {
+    auto value = target.substr(at + kBefore.size());
+    value = value.substr(0, value.find('&'));
+    const auto seq = parse_row_id(value);
+    if (!seq) return json_error(req, http::status::bad_request, "before must be an entry number");
+    before = *seq;
+  }
+  auto entries = audit_->recent(kMaxAuditPage, before);
+  if (!entries) return json_error(req, http::status::internal_server_error, "internal error");
+  auto out = json::array();
+  for (const auto& e : *entries) {
+    out.push_back({{"seq", e.seq}, {"time", e.time}, {"kind", e.kind}, {"actor", e.actor}, {"subject", e.subject}});
+  }
+  return json_response(req, http::status::ok, out);
 }
 
 Response AccountApi::admin(const Request& req, std::string_view path, std::int64_t now) {

@@ -10,6 +10,9 @@
 //   GET    /api/admin/accounts               -> [{"id","login","role","locked","disabled"}]
 //   POST   /api/admin/accounts/ID/unlock     -> 200
 //   POST   /api/admin/accounts/ID/disable    -> 200 (also ends its sessions)
+//   GET    /api/admin/audit[?before=SEQ]     -> [{"seq","time","kind","actor","subject"}],
+//                        newest first, at most kMaxAuditPage; pseudonymous refs
+//                        only, as the trail keeps them
 // Every state-changing request (POST, PUT, PATCH, DELETE) needs an Origin on
 // the allowlist; all but the sign-in itself also need X-CSRF-Token equal to
 // the session's. Answers are JSON with Cache-Control: no-store. Every sign-in
@@ -127,6 +130,7 @@ class AccountApi {
   [[nodiscard]] Response who_am_i(const Request& req, std::int64_t now);
   [[nodiscard]] Response sign_out(const Request& req, std::int64_t now);
   [[nodiscard]] Response admin(const Request& req, std::string_view path, std::int64_t now);
+  [[nodiscard]] Response audit_log(const Request& req, std::int64_t now);
   void record(AuditEvent event, std::string_view actor, std::string_view subject, std::int64_t now);
 
   AccountStore store_;

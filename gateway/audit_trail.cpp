@@ -170,6 +170,20 @@ Status<DbError> AuditTrail::append(AuditEvent event, std::string_view actor, std
   return tx->commit();
 }
 
+Result<std::vector<AuditRecord>, DbError> AuditTrail::recent(std::size_t limit, std::int64_t before) {
+  auto page = db_->prepare(std::string(kSelectEntries) + " WHERE ?1 = 0 OR seq < ?1 ORDER BY seq DESC LIMIT ?2");
+  if (!page) return page.error();
+  page->bind(1, before).bind(2, static_cast<std::int64_t>(std::min(limit, kMaxAuditPage)));
+  std::vector<AuditRecord> out;
+  for (;;) {
+    auto row = page->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto e = read_entry(*page);
+    out.push_back({e.seq, e.time, std::move(e.kind), std::move(e.actor), std::move(e.subject)});
+  }
+}
+
 Result<AuditVerdict, DbError> AuditTrail::verify(const std::optional<AuditHead>& expected) {
   using Problem = AuditVerdict::Problem;
   auto all = db_->prepare(std::string(kSelectEntries) + " ORDER BY seq");

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/database.hpp"
 #include "gateway/key_file.hpp"
@@ -69,6 +70,17 @@ struct AuditVerdict {
   [[nodiscard]] bool intact() const { return problem == Problem::none; }
 };
 
+// One entry as an administrator reads it (GET /api/admin/audit).
+struct AuditRecord {
+  std::int64_t seq = 0;
+  std::int64_t time = 0;  // wall-clock seconds
+  std::string kind;       // audit_event_name()
+  std::string actor;
+  std::string subject;
+};
+// The most entries one read returns.
+inline constexpr std::size_t kMaxAuditPage = 200;
+
 class AuditTrail {
  public:
   AuditTrail(Database& db, const KeyFile& keys);
@@ -78,6 +90,9 @@ class AuditTrail {
   [[nodiscard]] Status<DbError> append(AuditEvent event, std::string_view actor, std::string_view subject,
                                        std::int64_t now);
   [[nodiscard]] Result<AuditHead, DbError> head();
+  // Up to `limit` (at most kMaxAuditPage) entries before seq `before` (0:
+  // from the newest), newest first. Reading does not check the chain: verify() does.
+  [[nodiscard]] Result<std::vector<AuditRecord>, DbError> recent(std::size_t limit, std::int64_t before);
   // "visit:" + 16 hex of a keyed BLAKE2b of the id: the same visit always
   // maps to the same ref, and the ref does not reveal the id.
   [[nodiscard]] std::string visit_ref(const VisitId& visit) const;

@@ -318,7 +318,8 @@ With --data and --allow-origin, /api/session signs providers and admins in
 with `tessera-gateway account add ...`; `tessera-gateway account --help`
 lists the account commands. /api/visits lets a signed-in provider create,
 list and end its own visits; a /signal upgrade carrying a provider's session
-cookie is that provider (docs/ARCHITECTURE.md "Visits"). /api/admin/kiosks,
+cookie is that provider (docs/ARCHITECTURE.md "Visits"). An admin reads the
+audit trail at /api/admin/audit (newest first, ?before=SEQ pages back). /api/admin/kiosks,
 /api/kiosk/... and /api/kiosks enrol clinic tablets with a one-time code,
 send them visits sealed to their key, and revoke them (docs/ARCHITECTURE.md
 "Kiosks"); `tessera-gateway kiosk --help` lists the kiosk commands.

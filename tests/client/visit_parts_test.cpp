@@ -98,7 +98,7 @@ TEST_CASE("signaling written while offline is held until the session is back, an
 
 TEST_CASE("close codes that end a session are final; the network and gateway restarts are retried",
           "[visit][backoff]") {
-  for (const std::uint16_t code : {1009, 4000, 4001, 4003, 4004, 4005, 4006, 4007, 4009, 4010, 4011}) {
+  for (const std::uint16_t code : {1009, 4000, 4001, 4003, 4004, 4005, 4006, 4007, 4009, 4010, 4011, 4013}) {
     CAPTURE(code);
     CHECK(close_code_final(code));
   }

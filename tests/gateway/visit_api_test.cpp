@@ -272,3 +272,41 @@ TEST_CASE("the visits API refuses bad ids, bad settings, a taken id, a missing C
             .result() == http::status::created);
   CHECK(create_visit(server, ada, {{"visit", id}}).result() == http::status::conflict);
 }
+
+TEST_CASE("an admin reads the audit trail newest first and by pages; a provider cannot", "[gateway][visits][audit]") {
+  TempWebRoot web;
+  ClinicServer server(web.web());
+  const auto ada = server.sign_in("dr.ada", gateway::Role::provider);
+  const auto root = server.sign_in("root", gateway::Role::admin);
+  const VisitId first = fresh_visit_id();
+  const VisitId second = fresh_visit_id();
+  REQUIRE(create_visit(server, ada, {{"visit", base64url_encode(first)}}).result() == http::status::created);
+  REQUIRE(create_visit(server, ada, {{"visit", base64url_encode(second)}}).result() == http::status::created);
+  const auto read = [&](const SignedIn& who, std::string target) {
+    return exchange(server.endpoint(), api_request(http::verb::get, target, {}, who.token, {}, {}));
+  };
+
+  const auto page = read(root, "/api/admin/audit");
+  REQUIRE(page.result() == http::status::ok);
+  const auto entries = json::parse(page.body(), nullptr, false);
+  REQUIRE(entries.is_array());
+  REQUIRE(entries.size() >= 2);
+  CHECK(entries[0]["kind"] == "visit_created");
+  CHECK(entries[0]["actor"] == audit_account_ref(ada.account));
+  CHECK(entries[0]["subject"] == server.storage().audit().visit_ref(second));
+  CHECK(entries[1]["subject"] == server.storage().audit().visit_ref(first));
+  CHECK(entries[0]["seq"].get<std::int64_t>() > entries[1]["seq"].get<std::int64_t>());
+  // Pseudonyms only: neither visit id is in what the admin reads.
+  CHECK(page.body().find(base64url_encode(first)) == std::string::npos);
+  CHECK(page.body().find(base64url_encode(second)) == std::string::npos);
+
+  const auto older = json::parse(
+      read(root, "/api/admin/audit?before=" + std::to_string(entries[0]["seq"].get<std::int64_t>())).body(), nullptr,
+      false);
+  REQUIRE(older.is_array());
+  REQUIRE_FALSE(older.empty());
+  CHECK(older[0]["seq"] == entries[1]["seq"]);
+  CHECK(read(root, "/api/admin/audit?before=x").result() == http::status::bad_request);
+
+  CHECK(read(ada, "/api/admin/audit").result() == http::status::forbidden);
+}

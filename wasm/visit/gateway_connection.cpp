@@ -15,6 +15,7 @@ bool close_code_final(std::uint16_t code) {
     case 4009:  // waiting room full
     case 4010:  // too many open visits
     case 4011:  // we left
+    case 4013:  // this kiosk was revoked: its credential is gone too
       return true;
     default:  // 1001 gateway restarting, 1006 network, 4008 rate limit, 4012 slow hello, ...
       return false;
