@@ -63,6 +63,19 @@ std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text)
   return out;
 }
 
+std::optional<std::size_t> base64url_decoded_size(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  for (const char c : text)
+    if (kReverse[static_cast<unsigned char>(c)] < 0) return std::nullopt;
+  // The last character's low bits past the final byte must be zero (see base64url_decode).
+  const std::size_t rest = text.size() % 4;
+  if (rest != 0) {
+    const auto last = static_cast<std::uint32_t>(kReverse[static_cast<unsigned char>(text.back())]);
+    if ((last & (rest == 2 ? 0x0fu : 0x03u)) != 0) return std::nullopt;
+  }
+  return text.size() / 4 * 3 + (rest == 0 ? 0 : rest - 1);
+}
+
 bool base64url_decode_exact(std::string_view text, std::span<std::uint8_t> out) {
   // Decodes straight into out (no heap copy: out may be a secret). On failure
   // out is zeroed, so no partial secret is left behind.
