@@ -73,7 +73,9 @@ TEST_CASE("the relay fast path reads what clients send and writes what signaling
 
 TEST_CASE("the relay fast path takes members in any order and JSON whitespace", "[signaling]") {
   const Relay r = a_relay();
-  const std::string e = R"("envelope":")" + r.envelope + '"', t = R"("type":"relay")", v = R"("visit":")" + r.visit + '"';
+  const std::string e = R"("envelope":")" + r.envelope + '"';
+  const std::string t = R"("type":"relay")";
+  const std::string v = R"("visit":")" + r.visit + '"';
   CHECK(agrees("{" + t + "," + v + "," + e + "}"));
   CHECK(agrees("{" + v + "," + e + "," + t + "}"));
   CHECK(agrees(" \t\r\n{ " + e + " ,\n" + t + "\t,\r" + v + " }\n"));
@@ -83,6 +85,7 @@ TEST_CASE("the relay fast path takes members in any order and JSON whitespace", 
 TEST_CASE("the relay fast path leaves every other text to signaling_parse", "[signaling]") {
   const Relay r = a_relay();
   const std::string good = r.text();
+  const std::string head = R"({"envelope":")" + r.envelope + R"(","type":"relay","visit":")" + r.visit;
   const std::string other_visit = base64url_encode(seeded<16>(9));
   auto truncated = *base64url_decode(r.envelope);
   truncated.pop_back();
@@ -94,8 +97,8 @@ TEST_CASE("the relay fast path leaves every other text to signaling_parse", "[si
       R"({"envelope":")" + r.envelope + R"(","\u0074ype":"relay","visit":")" + r.visit + R"("})",
       "\xEF\xBB\xBF" + good,
       // refused by signaling_parse too
-      R"({"envelope":")" + r.envelope + R"(","type":"relay","visit":")" + r.visit + R"(","visit":")" + r.visit + R"("})",
-      R"({"envelope":")" + r.envelope + R"(","type":"relay","visit":")" + r.visit + R"(","session":")" + r.visit + R"("})",
+      head + R"(","visit":")" + r.visit + R"("})",
+      head + R"(","session":")" + r.visit + R"("})",
       R"({"envelope":")" + r.envelope + R"(","envelope":")" + r.envelope + R"(","visit":")" + r.visit + R"("})",
       R"({"envelope":")" + r.envelope + R"(","type":"relay"})",
       R"({"envelope":")" + r.envelope + R"(","type":"end","visit":")" + r.visit + R"("})",
@@ -128,7 +131,8 @@ TEST_CASE("the relay fast path accepts no mutation that signaling_parse refuses"
   std::size_t accepted = 0;
   const auto probe = [&](const std::string& text) { accepted += agrees(text) ? 1 : 0; };
   for (std::size_t i = 0; i < good.size(); ++i) {
-    for (const char c : {'"', '{', '}', ',', ':', '\\', '\0', ' ', 'A', 'B', 'Q', 'g', '-', '_', '=', '+', '/', '\x80'}) {
+    for (const char c :
+         {'"', '{', '}', ',', ':', '\\', '\0', ' ', 'A', 'B', 'Q', 'g', '-', '_', '=', '+', '/', '\x80'}) {
       std::string t = good;
       t[i] = c;
       probe(t);
