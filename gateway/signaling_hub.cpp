@@ -1,6 +1,7 @@
 // The signaling core on one strand: see signaling_hub.hpp.
 #include "gateway/signaling_hub.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <sodium.h>
 
@@ -81,7 +82,10 @@ void SignalingHub::provider_connected(ConnectionId id, ProviderId provider) {
 }
 
 void SignalingHub::message(ConnectionId id, std::string text, Time read_at) {
-  net::post(strand_, [self = shared_from_this(), id, text = std::move(text), read_at] {
+  // dispatch, not post: when the strand is free (always, on the gateway's one
+  // I/O thread) the message is handled at once, without a second trip
+  // through the scheduler for every relayed message.
+  net::dispatch(strand_, [self = shared_from_this(), id, text = std::move(text), read_at] {
     // Already closed by the core (a message read before the close landed): drop it.
     if (!self->sessions_.count(id)) return;
     self->apply(self->rooms_.on_message(id, text, std::chrono::steady_clock::now()), id, read_at);

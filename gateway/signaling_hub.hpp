@@ -47,7 +47,8 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   [[nodiscard]] const Limits& limits() const { return config_.limits; }
   [[nodiscard]] Metrics& metrics() const { return *metrics_; }
 
-  // Thread-safe: each posts to the hub's strand.
+  // Thread-safe: each posts to the hub's strand (message dispatches: it may
+  // run before it returns).
   // provider: the signed-in provider the upgrade request's session cookie
   // names (nullopt: a guest); known to the core before the first message.
   // kiosk: the enrolled kiosk the upgrade's kiosk cookie names (it joins as

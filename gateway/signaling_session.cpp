@@ -48,7 +48,7 @@ void SignalingSession<Stream>::on_accept(beast::error_code ec) {
 
 template <class Stream>
 void SignalingSession<Stream>::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&SignalingSession::on_read, this->shared_from_this()));
+  ws_.async_read(in_, beast::bind_front_handler(&SignalingSession::on_read, this->shared_from_this()));
 }
 
 template <class Stream>
@@ -59,14 +59,15 @@ void SignalingSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
     return gone();
   }
   if (ec) return gone();
+  std::string text = std::move(message_);
+  message_.clear();
+  in_.consume(in_.size());  // in_ counts what it holds: back to an empty message_
   if (!ws_.got_text()) {
-    buffer_.consume(buffer_.size());
     hub_->metrics().rejected(RejectReason::binary_frame);
     close(close_code::kBadMessage, "text frames only");
     return gone();
   }
-  hub_->message(id_, beast::buffers_to_string(buffer_.data()), std::chrono::steady_clock::now());
-  buffer_.consume(buffer_.size());
+  hub_->message(id_, std::move(text), std::chrono::steady_clock::now());
   do_read();
 }
 

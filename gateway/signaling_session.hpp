@@ -6,6 +6,7 @@
 // queue; handshake and idle timeouts with ping/pong from Beast's server defaults.
 // Stream is PlainStream (ws:// on loopback) or TlsStream (wss://, the TLS
 // handshake already done by the HTTP session); see tls_context.hpp.
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -50,7 +51,11 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
   void gone();
 
   boost::beast::websocket::stream<Stream> ws_;
-  boost::beast::flat_buffer buffer_;
+  // Each message is read into message_ and handed to the hub as it is (no
+  // copy); between messages it is empty, so an idle connection holds no read
+  // buffer (a flat_buffer keeps ~1.5 KB). in_ is the DynamicBuffer over it.
+  std::string message_;
+  boost::asio::dynamic_string_buffer<char, std::char_traits<char>, std::allocator<char>> in_{message_};
   std::shared_ptr<SignalingHub> hub_;
   AddressLimiter::Slot slot_;
   ConnectionId id_{};

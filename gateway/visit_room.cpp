@@ -192,22 +192,18 @@ Outcome VisitRoom::note(const SignalingMessage& msg, Time now, std::vector<Outbo
 // ---------------------------------------------------------------------------
 // relaying sealed envelopes
 
-Outcome VisitRoom::relay(const SessionId& from, const SignalingMessage& msg, Time now, std::vector<Outbound>& out) {
+Outcome VisitRoom::relay(const SessionId& from, const SignalingRelay& relay, Time now, std::vector<Outbound>& out) {
   const Member* sender = find(from);
   if (!sender || sender->place != Place::admitted)
     return refuse(SignalingErrorCode::not_allowed, "not admitted yet");
-  const auto header = envelope_header_parse(msg.payload);  // signaling_parse checked it already
-  if (!header || header->visit_id != visit_) return refuse(SignalingErrorCode::bad_message, "bad envelope header");
-  if (header->sender != from)
+  const EnvelopeHeader& header = relay.header;  // parsed with the message, which named this visit
+  if (header.visit_id != visit_) return refuse(SignalingErrorCode::bad_message, "bad envelope header");
+  if (header.sender != from)
     return refuse(SignalingErrorCode::not_allowed, "envelope sender is not you", close_code::kNotAllowed);
-  Member* to = find_mut(header->recipient);
+  Member* to = find_mut(header.recipient);
   if (!to || to == sender || to->place != Place::admitted)
     return refuse(SignalingErrorCode::not_allowed, "recipient is not admitted in this visit");
-  SignalingMessage copy;
-  copy.type = SignalingType::relay;
-  copy.visit = visit_;
-  copy.payload = msg.payload;
-  deliver(*to, signaling_serialize(copy), now, out);
+  deliver(*to, signaling_serialize_relay(visit_, relay.envelope), now, out);
   return std::nullopt;
 }
 

@@ -23,6 +23,7 @@
 
 #include "gateway/signaling_types.hpp"
 #include "shared/signaling.hpp"
+#include "shared/signaling_relay.hpp"
 
 namespace tessera::gateway {
 
@@ -82,7 +83,8 @@ class VisitRoom {
   Outcome admit(const SignalingMessage& admit, Time now, std::vector<Outbound>& out);
   Outcome deny(const SignalingMessage& deny, std::vector<Outbound>& out);
   Outcome note(const SignalingMessage& note, Time now, std::vector<Outbound>& out);
-  Outcome relay(const SessionId& from, const SignalingMessage& relay, Time now, std::vector<Outbound>& out);
+  // Routed on the envelope header's recipient; the envelope's text is passed on as it came.
+  Outcome relay(const SessionId& from, const SignalingRelay& relay, Time now, std::vector<Outbound>& out);
 
   // A guest's own `end`: it leaves; the provider is told. Its connection, if
   // any, is closed with `code` (a revoked kiosk: kKioskRevoked).

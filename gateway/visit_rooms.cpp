@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "shared/base64url.hpp"
+#include "shared/envelope.hpp"
+
 namespace tessera::gateway {
 
 // ---------------------------------------------------------------------------
@@ -68,6 +71,12 @@ std::vector<Outbound> VisitRooms::on_message(ConnectionId id, std::string_view t
   } else if (!c.bucket.take(now)) {
     refuse(id, {SignalingErrorCode::rate_limited, "too many messages per second", close_code::kRateLimited}, now,
            out);
+  } else if (const auto relay = signaling_parse_relay(text)) {
+    // The common relay, read without a JSON document; anything else is decided below.
+    Outcome r;
+    if (VisitRoom* room = own_room(c, relay->visit, r)) r = room->relay(c.session, *relay, now, out);
+    if (r) refuse(id, *r, now, out);
+    if (!bound_visit) settle(relay->visit, 0, out);
   } else if (auto parsed = signaling_parse(text, SignalingDirection::to_gateway); !parsed) {
     refuse(id, {SignalingErrorCode::bad_message, signaling_parse_error_name(parsed.error()), close_code::kBadMessage},
            now, out);
@@ -155,16 +164,23 @@ void VisitRooms::dispatch(ConnectionId id, Connection& c, const SignalingMessage
     r = hello(id, c, msg, out);
   } else if (msg.type == SignalingType::resume) {
     r = resume(id, c, msg, now, out);
-  } else if (!c.bound) {
-    r = Refusal{SignalingErrorCode::not_allowed, "say hello first", close_code::kNotAllowed};
-  } else if (msg.visit != c.visit) {
-    r = Refusal{SignalingErrorCode::not_allowed, "not the visit of this connection", close_code::kNotAllowed};
-  } else if (auto room = rooms_.find(c.visit); room == rooms_.end()) {
-    r = Refusal{SignalingErrorCode::internal, "room gone", close_code::kVisitEnded};  // not expected
-  } else {
-    r = in_room(c, room->second, msg, now, out);
+  } else if (VisitRoom* room = own_room(c, msg.visit, r)) {
+    r = in_room(c, *room, msg, now, out);
   }
   if (r) refuse(id, *r, now, out);
+}
+
+VisitRoom* VisitRooms::own_room(const Connection& c, const VisitId& visit, Outcome& refusal) {
+  if (!c.bound) {
+    refusal = Refusal{SignalingErrorCode::not_allowed, "say hello first", close_code::kNotAllowed};
+  } else if (visit != c.visit) {
+    refusal = Refusal{SignalingErrorCode::not_allowed, "not the visit of this connection", close_code::kNotAllowed};
+  } else if (auto room = rooms_.find(c.visit); room == rooms_.end()) {
+    refusal = Refusal{SignalingErrorCode::internal, "room gone", close_code::kVisitEnded};  // not expected
+  } else {
+    return &room->second;
+  }
+  return nullptr;
 }
 
 Outcome VisitRooms::hello(ConnectionId id, Connection& c, const SignalingMessage& msg, std::vector<Outbound>& out) {
@@ -254,8 +270,14 @@ Outcome VisitRooms::in_room(Connection& c, VisitRoom& room, const SignalingMessa
     case SignalingType::note:
       if (!c.as_provider) return provider_only;
       return room.note(msg, now, out);
-    case SignalingType::relay:
-      return room.relay(c.session, msg, now, out);
+    case SignalingType::relay: {
+      // A relay signaling_parse_relay left to the general parser (another
+      // form of the same message): the same route, from the decoded envelope.
+      const auto header = envelope_header_parse(msg.payload);  // signaling_parse checked it
+      if (!header) return Refusal{SignalingErrorCode::bad_message, "bad envelope header"};
+      const std::string envelope = base64url_encode(msg.payload);
+      return room.relay(c.session, SignalingRelay{msg.visit, *header, envelope}, now, out);
+    }
     case SignalingType::end:
       if (msg.session != c.session) return not_yours;
       if (!c.as_provider) {

@@ -103,6 +103,9 @@ class VisitRooms {
   void dispatch(ConnectionId id, Connection& c, const SignalingMessage& msg, Time now, std::vector<Outbound>& out);
   Outcome hello(ConnectionId id, Connection& c, const SignalingMessage& msg, std::vector<Outbound>& out);
   Outcome resume(ConnectionId id, Connection& c, const SignalingMessage& msg, Time now, std::vector<Outbound>& out);
+  // The room of a message that must come from a bound connection and name its
+  // visit (PROTOCOL.md §11.1); nullptr with refusal set when it does not.
+  VisitRoom* own_room(const Connection& c, const VisitId& visit, Outcome& refusal);
   Outcome in_room(Connection& c, VisitRoom& room, const SignalingMessage& msg, Time now, std::vector<Outbound>& out);
   // Sends `error`, and closes if the refusal says so.
   void refuse(ConnectionId id, const Refusal& r, Time now, std::vector<Outbound>& out);

@@ -21,6 +21,10 @@ namespace tessera {
 // Writes no copy anywhere else, so it is the one to use for secrets.
 [[nodiscard]] bool base64url_decode_exact(std::string_view text, std::span<std::uint8_t> out);
 
+// The byte count text decodes to when it is the canonical unpadded encoding
+// (what base64url_decode accepts), checked without decoding; nullopt otherwise.
+[[nodiscard]] std::optional<std::size_t> base64url_decoded_size(std::string_view text);
+
 // Characters base64url_encode produces for n bytes.
 [[nodiscard]] constexpr std::size_t base64url_encoded_size(std::size_t n) { return (n * 4 + 2) / 3; }
 

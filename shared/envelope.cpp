@@ -1,5 +1,6 @@
 #include "shared/envelope.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "shared/padding.hpp"
@@ -23,8 +24,12 @@ bool is_bucket_ciphertext(std::size_t n) {
 }  // namespace
 
 Result<EnvelopeHeader, EnvelopeError> envelope_header_parse(ByteSpan m) {
-  if (m.size() < kEnvelopeMinBytes || m.size() > kEnvelopeMaxBytes ||
-      !is_bucket_ciphertext(m.size() - kEnvelopeHeaderBytes))
+  return envelope_header_read(m.first(std::min(m.size(), kEnvelopeHeaderBytes)), m.size());
+}
+
+Result<EnvelopeHeader, EnvelopeError> envelope_header_read(ByteSpan m, std::size_t envelope_bytes) {
+  if (envelope_bytes < kEnvelopeMinBytes || envelope_bytes > kEnvelopeMaxBytes ||
+      !is_bucket_ciphertext(envelope_bytes - kEnvelopeHeaderBytes) || m.size() < kEnvelopeHeaderBytes)
     return EnvelopeError::bad_size;
   if (m[at::version] != kProtocolVersion) return EnvelopeError::bad_version;
   const std::uint8_t type = m[at::type];

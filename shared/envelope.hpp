@@ -76,6 +76,9 @@ struct EnvelopeHeader {
   std::uint64_t seq = 0;
 };
 [[nodiscard]] Result<EnvelopeHeader, EnvelopeError> envelope_header_parse(ByteSpan envelope);
+// The same checks from the envelope's first kEnvelopeHeaderBytes bytes and its
+// total size, for a relay that decodes no more than the header.
+[[nodiscard]] Result<EnvelopeHeader, EnvelopeError> envelope_header_read(ByteSpan header, std::size_t envelope_bytes);
 
 struct EnvelopeSender {
   VisitId visit_id{};

@@ -5,10 +5,16 @@
 //   - a parsed message serializes to text that parses again, in the same
 //     direction, to the same message: parse(serialize(parse(x))) == parse(x);
 //     and serializing that again gives the same text (a fixed point);
-//   - serialized text stays within kSignalingMaxBytes.
+//   - serialized text stays within kSignalingMaxBytes;
+//   - the relay fast path (signaling_parse_relay) accepts nothing that
+//     signaling_parse refuses, in either direction, and reads the same visit
+//     and envelope, and signaling_serialize_relay writes the same text: so the
+//     gateway, which tries it first, rejects exactly what signaling_parse rejects.
 #include <string>
 
+#include "shared/base64url.hpp"
 #include "shared/signaling.hpp"
+#include "shared/signaling_relay.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 using namespace tessera;
@@ -31,6 +37,18 @@ void check(std::string_view text, SignalingDirection d) {
   FUZZ_CHECK(signaling_serialize(*again) == once);
 }
 
+void check_relay_fast_path(std::string_view text) {
+  const auto fast = signaling_parse_relay(text);
+  if (!fast) return;
+  for (const auto d : {SignalingDirection::to_gateway, SignalingDirection::from_gateway}) {
+    const auto m = signaling_parse(text, d);
+    FUZZ_CHECK(m.ok());
+    FUZZ_CHECK(m->type == SignalingType::relay && m->visit == fast->visit);
+    FUZZ_CHECK(base64url_encode(m->payload) == fast->envelope);
+    FUZZ_CHECK(signaling_serialize(*m) == signaling_serialize_relay(fast->visit, fast->envelope));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -42,5 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = fuzz::as_text({data, size});
   check(text, SignalingDirection::to_gateway);
   check(text, SignalingDirection::from_gateway);
+  check_relay_fast_path(text);
   return 0;
 }

@@ -211,6 +211,14 @@ void signaling_seeds(fuzz::HandshakeFixture& hs) {
   write(t, "nested", "{\"type\":\"end\",\"visit\":{\"a\":[1,2]}}");
   write(t, "duplicate", "{\"type\":\"end\",\"type\":\"end\"}");
   write(t, "escapes", "{\"type\":\"error\",\"code\":\"internal\",\"detail\":\"\\u00e9\\ud83d\\ude00\"}");
+  // The relay fast path (shared/signaling_relay.hpp): another member order
+  // and whitespace (its form), an escape and a duplicate (not its form).
+  const std::string envelope_text = base64url_encode(*envelope), visit_text = base64url_encode(route.visit);
+  const std::string envelope_member = "\"envelope\":\"" + envelope_text + "\"";
+  const std::string visit_member = "\"visit\":\"" + visit_text + "\"";
+  write(t, "relay-spaced", " {" + visit_member + " ,\n\"type\" : \"relay\", " + envelope_member + "}\n");
+  write(t, "relay-escaped", "{" + envelope_member + ",\"type\":\"rel\\u0061y\"," + visit_member + "}");
+  write(t, "relay-duplicate", "{" + envelope_member + "," + envelope_member + "," + visit_member + "}");
 }
 #endif
 

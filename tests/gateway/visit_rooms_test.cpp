@@ -8,10 +8,12 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shared/envelope.hpp"
 #include "shared/handshake.hpp"
+#include "shared/signaling_relay.hpp"
 
 using namespace tessera;
 using namespace tessera::gateway;
@@ -446,6 +448,50 @@ TEST_CASE("a guest cannot spoof another sender in an envelope header", "[gateway
   out = c.on(P, relay(visit_id(1), session_id(1), session_id(3)));
   CHECK(only_error(out, P) == SignalingErrorCode::not_allowed);
   CHECK_FALSE(touches(out, G2));
+}
+
+TEST_CASE("a relay in another JSON form is routed and refused exactly like the form clients send",
+          "[gateway][rooms]") {
+  // The common form takes the fast path (shared/signaling_relay.hpp); an
+  // escape in "type" sends the same message through signaling_parse. Both
+  // must give the same answers, the same texts to the same connections.
+  const auto other_form = [](std::string text) {
+    const std::string type = R"("type":"relay")";
+    const auto at = text.find(type);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, type.size(), R"("type":"rel\u0061y")");
+  };
+  const auto same = [](const std::vector<Outbound>& a, const std::vector<Outbound>& b) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].connection == b[i].connection);
+      CHECK(a[i].kind == b[i].kind);
+      CHECK(a[i].text == b[i].text);
+      CHECK(a[i].close_code == b[i].close_code);
+      CHECK(a[i].reason == b[i].reason);
+    }
+  };
+  const std::vector<std::pair<ConnectionId, std::string>> cases = {
+      {G, relay(visit_id(1), session_id(2), session_id(1))},   // relayed to the provider
+      {P, relay(visit_id(1), session_id(1), session_id(2))},   // relayed to the guest
+      {P, relay(visit_id(1), session_id(1), session_id(3))},   // to a guest not admitted
+      {G2, relay(visit_id(1), session_id(3), session_id(1))},  // from a guest not admitted
+      {G, relay(visit_id(2), session_id(2), session_id(1))},   // another visit
+      {X, relay(visit_id(1), session_id(2), session_id(1))},   // before hello
+      {G, relay(visit_id(1), session_id(1), session_id(1))},   // a spoofed sender: closed
+  };
+  for (const auto& [from, text] : cases) {
+    INFO(text.substr(0, 60));
+    Clinic common, other;
+    for (Clinic* c : {&common, &other}) {
+      admitted_room(*c);
+      c->arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));
+      c->rooms.on_connected(X, c->now);
+    }
+    REQUIRE(signaling_parse_relay(text));
+    REQUIRE_FALSE(signaling_parse_relay(other_form(text)));
+    same(common.on(from, text), other.on(from, other_form(text)));
+  }
 }
 
 TEST_CASE("a provider that reloads takes over its visit and sees the waiting room again", "[gateway][rooms]") {

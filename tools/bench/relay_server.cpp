@@ -3,7 +3,8 @@
 // SignalingHub + VisitRooms from tessera_gateway_lib on one io_context run by
 // one thread — with two bench-only differences that never reach
 // tessera-gateway:
-//   * limits raised for the load (rate limit and rooms per provider), and
+//   * limits raised for the load (rate limit, rooms per provider, connections
+//     per address: the generator connects from only a few loopback addresses), and
 //   * a provider oracle: sign-in is not part of what is measured, so
 //     connection ids 1..--vouch are vouched as signed-in providers (each its
 //     own ProviderId) before anything connects. The hub numbers connections
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   auto hub = std::make_shared<gw::SignalingHub>(ioc.get_executor(), gw::SignalingConfig{{origin}, limits},
                                                 gw::VisitLookup{}, metrics);
   listener->set_signaling(hub);
+  listener->set_max_connections_per_address(std::numeric_limits<std::size_t>::max());
   if (const auto ec = listener->open({boost::asio::ip::make_address("127.0.0.1"), 0})) {
     std::cerr << "relay_server: cannot listen: " << ec.message() << "\n";
     return 1;
