@@ -1,6 +1,8 @@
 // The visits HTTP API: see visit_api.hpp.
 #include "gateway/visit_api.hpp"
 
+#include <algorithm>
+
 #include "gateway/operations.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/storage.hpp"
@@ -132,13 +134,27 @@ Response VisitApi::list(const Request& req, ProviderId owner) {
   return json_response(req, http::status::ok, out);
 }
 
+bool VisitApi::already_ended(ProviderId owner, const VisitId& id) {
+  const auto visits = storage_->visits().list(owner);
+  if (!visits) return false;
+  return std::any_of(visits->begin(), visits->end(),
+                     [&](const Visit& v) { return v.id == id && v.state == VisitState::ended; });
+}
+
 Response VisitApi::end(const Request& req, ProviderId owner, const std::string& actor,
                        std::string_view id_text, std::int64_t now) {
   const auto id = parse_visit_id(id_text);
   if (!id) return json_error(req, http::status::not_found, "not found");
   auto tx = Transaction::begin(storage_->database());
   if (!tx) return internal_error(req);
-  if (auto s = storage_->visits().end(owner, *id, now); !s) return store_refusal(req, s.error());
+  if (auto s = storage_->visits().end(owner, *id, now); !s) {
+    // Already ended (its provider's `end` over signaling, or a second press):
+    // the same answer again, with nothing new to record.
+    if (s.error().kind == StoreError::Kind::not_found && already_ended(owner, *id)) {
+      return json_response(req, http::status::ok, json{{"visit", base64url_encode(*id)}, {"state", "ended"}});
+    }
+    return store_refusal(req, s.error());
+  }
   if (!storage_->audit().append(AuditEvent::visit_ended, actor, storage_->audit().visit_ref(*id),
                                 now)) {
     return internal_error(req);

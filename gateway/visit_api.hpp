@@ -8,7 +8,10 @@
 //   GET  /api/visits  -> 200 [{"visit","state","created","expires","people"}],
 //                     the caller's own visits only
 //   POST /api/visits/ID/end -> 200 {"visit","state":"ended"}; the visit's
-//                     signaling room closes for everyone (close code 4000)
+//                     signaling room closes for everyone (close code 4000).
+//                     Ending one's own visit that has ended already (over
+//                     signaling, or a second press) answers the same 200 and
+//                     records nothing new
 // Sign-in, Origin and CSRF rules are the account API's (account_api.hpp); an
 // admin gets 403 for every one of these. Another provider's visit answers
 // exactly like an unknown one (404), so ids cannot be probed. Each change is
@@ -49,6 +52,9 @@ class VisitApi {
   [[nodiscard]] Response list(const Request& req, ProviderId owner);
   [[nodiscard]] Response end(const Request& req, ProviderId owner, const std::string& actor,
                              std::string_view id_text, std::int64_t now);
+
+  // The owner's visit is stored and ended (so a repeated end is not a 404).
+  [[nodiscard]] bool already_ended(ProviderId owner, const VisitId& id);
 
   Storage* storage_;
   std::shared_ptr<AccountApi> accounts_;
