@@ -14,6 +14,7 @@
 #include "gateway/kiosk_api.hpp"
 #include "gateway/password.hpp"
 #include "gateway/storage.hpp"
+#include "gateway/subcommand_flags.hpp"
 
 namespace tessera::gateway {
 namespace {
@@ -37,13 +38,9 @@ std::optional<AdminArgs> parse_flags(std::span<const std::string_view> args, std
   if (args.size() < 2) return std::nullopt;
   const auto command = args[0];
   AdminArgs out{args[1], {}, {}, {}, {}, {}, {}};
-  for (std::size_t i = 2; i < args.size(); ++i) {
-    const auto name = args[i];
-    if (i + 1 >= args.size()) {
-      err << "tessera-gateway " << command << ": " << name << " needs a value\n";
-      return std::nullopt;
-    }
-    const auto value = args[++i];
+  const auto flags = subcommand_flags(args, err);
+  if (!flags) return std::nullopt;
+  for (const auto& [name, value] : *flags) {
     if (name == "--data") {
       out.data_file = value;
     } else if (name == "--key-file") {

@@ -7,6 +7,7 @@
 #include "gateway/audit_trail.hpp"
 #include "gateway/database.hpp"
 #include "gateway/key_file.hpp"
+#include "gateway/subcommand_flags.hpp"
 
 namespace tessera::gateway {
 namespace {
@@ -26,13 +27,12 @@ std::optional<VerifyArgs> parse(std::span<const std::string_view> args, std::ost
     return std::nullopt;
   }
   VerifyArgs out;
-  for (std::size_t i = 2; i < args.size(); ++i) {
-    const auto name = args[i];
-    if (i + 1 >= args.size()) {
-      err << "tessera-gateway audit: " << name << " needs a value\n" << kUsage << "\n";
-      return std::nullopt;
-    }
-    const auto value = args[++i];
+  const auto flags = subcommand_flags(args, err);
+  if (!flags) {
+    err << kUsage << "\n";
+    return std::nullopt;
+  }
+  for (const auto& [name, value] : *flags) {
     if (name == "--data") {
       out.data_file = value;
     } else if (name == "--key-file") {
