@@ -42,6 +42,16 @@ http::response<http::string_body> end_visit(ClinicServer& server, const SignedIn
                   who.token, who.csrf));
 }
 
+// The audit trail's head, after checking that the whole chain verifies.
+AuditHead intact_audit_head(Storage& storage) {
+  const auto head = storage.audit().head();
+  REQUIRE(head);
+  const auto verdict = storage.audit().verify(*head);
+  REQUIRE(verdict);
+  CHECK(verdict->intact());
+  return *head;
+}
+
 // The audit trail's event names, oldest first.
 std::vector<std::string> audit_events(Storage& storage) {
   auto select = storage.database().prepare("SELECT kind FROM audit ORDER BY seq");
@@ -123,12 +133,7 @@ TEST_CASE("a provider creates a visit, opens its room with the session cookie, a
   CHECK(provider_refusal(server, v, ada.cookie_header()) == SignalingErrorCode::unknown_visit);
 
   // Both changes are in the audit trail, by pseudonym only.
-  const auto head_after = server.storage().audit().head();
-  REQUIRE(head_after);
-  CHECK(head_after->count == head_before->count + 2);
-  const auto verdict = server.storage().audit().verify(*head_after);
-  REQUIRE(verdict);
-  CHECK(verdict->intact());
+  CHECK(intact_audit_head(server.storage()).count == head_before->count + 2);
 }
 
 TEST_CASE("a guest admitted and the provider's own end over signaling are kept: the visit is ended and both are audited",
@@ -170,11 +175,7 @@ TEST_CASE("a guest admitted and the provider's own end over signaling are kept: 
   REQUIRE(events.size() >= 3);
   CHECK(std::vector<std::string>(events.end() - 3, events.end()) ==
         std::vector<std::string>{"visit_created", "visit_admitted", "visit_ended"});
-  const auto head = server.storage().audit().head();
-  REQUIRE(head);
-  const auto verdict = server.storage().audit().verify(*head);
-  REQUIRE(verdict);
-  CHECK(verdict->intact());
+  (void)intact_audit_head(server.storage());
 }
 
 TEST_CASE("a provider cannot see or end another provider's visit, and an admin can do nothing with visits",
