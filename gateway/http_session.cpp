@@ -121,8 +121,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     // Known before the first message, so a provider's hello cannot race it.
     const auto provider = accounts_ ? accounts_->signed_in_provider(req, now) : std::nullopt;
     // The WebSocket session takes the socket; this HTTP session ends here.
-    std::make_shared<SignalingSession<Stream>>(std::move(stream_), signaling_, std::move(slot_), provider,
-                                               kiosk.kiosk)
+    auto transport = signaling_transport(std::move(stream_));
+    std::make_shared<SignalingSession<decltype(transport)>>(std::move(transport), signaling_, std::move(slot_),
+                                                            provider, kiosk.kiosk)
         ->run(parser_->release());
     return;
   }

@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, kRejectReasonCount> kRejectNames = {
     "bad_message", "unknown_visit", "visit_full",      "not_allowed",  "expired",     "rate_limited",  "internal",
     "too_large",   "room_limit",    "timeout",         "message_too_big", "binary_frame", "slow_reader", "origin_refused",
-    "tls_handshake", "connection_limit",
+    "tls_handshake", "connection_limit", "idle_timeout",
 };
 
 void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {

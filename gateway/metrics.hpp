@@ -42,8 +42,9 @@ enum class RejectReason : std::size_t {
   origin_refused,   // /signal upgrade from an Origin not on the allowlist (403)
   tls_handshake,    // a TLS handshake failed or timed out (plain HTTP to the TLS port, TLS < 1.2)
   connection_limit, // closed at accept: its address already holds its connections
+  idle_timeout,     // silent past the idle timeout, ping unanswered: socket closed (no `error`)
 };
-inline constexpr std::size_t kRejectReasonCount = 16;
+inline constexpr std::size_t kRejectReasonCount = 17;
 
 [[nodiscard]] std::string_view reject_reason_name(RejectReason reason);
 [[nodiscard]] RejectReason reject_reason_for(SignalingErrorCode code);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "gateway/keep_alive.hpp"
 #include "shared/base64url.hpp"
 
 namespace tessera::gateway {
@@ -18,6 +19,7 @@ SignalingHub::SignalingHub(net::any_io_executor executor, SignalingConfig config
                            std::shared_ptr<Metrics> metrics, VisitRecorder record)
     : strand_(net::make_strand(std::move(executor))),
       timer_(strand_),
+      sweep_timer_(strand_),
       config_(std::move(config)),
       metrics_(std::move(metrics)),
       rooms_(config_.limits, std::move(lookup), std::move(record)) {}
@@ -49,6 +51,7 @@ ConnectionId SignalingHub::attach(const std::shared_ptr<SignalingPeer>& session,
     self->rooms_.on_connected(id, now);
     if (provider) self->rooms_.on_provider_connected(id, *provider, now);
     self->arm_timer();
+    if (!self->sweeping_) self->arm_sweep();
   });
   return id;
 }
@@ -110,6 +113,8 @@ void SignalingHub::shut_down(std::function<void()> done) {
       if (const auto s = weak.lock()) s->close(close_code::kGoingAway, kGoingAwayReason);
     }
     self->timer_.cancel();
+    self->timer_at_.reset();
+    self->sweep_timer_.cancel();
     self->maybe_done();
   });
 }
@@ -172,6 +177,10 @@ std::string SignalingHub::turn_message() const {
 void SignalingHub::arm_timer() {
   if (shutting_down_) return;  // no more deadlines: every connection is closing
   const auto next = rooms_.next_wakeup();
+  // Called after every message: most leave the next deadline where it was,
+  // and re-arming would cancel and queue a timer wait per relayed message.
+  if (next == timer_at_) return;
+  timer_at_ = next;
   if (!next) {
     timer_.cancel();
     return;
@@ -179,7 +188,23 @@ void SignalingHub::arm_timer() {
   timer_.expires_at(*next);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return;  // cancelled or re-armed
+    self->timer_at_.reset();
     self->apply(self->rooms_.on_timeout(std::chrono::steady_clock::now()));
+  });
+}
+
+void SignalingHub::arm_sweep() {
+  if (shutting_down_) return;  // every connection is closing anyway
+  sweeping_ = true;
+  sweep_timer_.expires_after(config_.limits.idle_timeout / KeepAlive::kSweepsPerIdleTimeout);
+  sweep_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->sweeping_ = false;
+    if (ec) return;  // shutting down
+    for (const auto& [id, weak] : self->sessions_) {
+      if (const auto s = weak.lock()) s->sweep_idle();
+    }
+    // Idle hubs (no connections) stop sweeping until the next attach.
+    if (!self->sessions_.empty()) self->arm_sweep();
   });
 }
 

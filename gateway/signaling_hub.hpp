@@ -2,7 +2,9 @@
 // The one place where VisitRooms meets the network: it owns the signaling
 // core, runs it on a single strand with the real clock, hands the core's
 // answers to the WebSocket sessions, and keeps one timer armed at the core's
-// next_wakeup(). Sessions talk to it only by posting (message, disconnect).
+// next_wakeup() and another sweeping every session for silence each
+// idle_timeout / 4 (keep_alive.hpp). Sessions talk to it only by posting
+// (message, disconnect).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -79,9 +81,13 @@ class SignalingHub : public std::enable_shared_from_this<SignalingHub> {
   // The `turn` message for one grant, or empty when TURN is not configured.
   [[nodiscard]] std::string turn_message() const;
   void arm_timer();
+  void arm_sweep();
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;
+  std::optional<Time> timer_at_;  // strand_ only; when timer_ is armed for (unarmed: nullopt)
+  boost::asio::steady_timer sweep_timer_;
+  bool sweeping_ = false;  // strand_ only; sweep_timer_ armed
   SignalingConfig config_;
   std::shared_ptr<Metrics> metrics_;
   VisitRooms rooms_;  // strand_ only

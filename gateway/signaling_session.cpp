@@ -6,6 +6,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <chrono>
+#include <type_traits>
 
 #include "gateway/tls_context.hpp"
 
@@ -28,11 +29,25 @@ SignalingSession<Stream>::~SignalingSession() {
 
 template <class Stream>
 void SignalingSession<Stream>::run(http::request<http::string_body> upgrade) {
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+  auto& lowest = beast::get_lowest_layer(ws_);
+  net::ip::tcp::socket* socket = nullptr;
+  if constexpr (std::is_same_v<Stream, PlainSocket>) {
+    socket = &lowest;
+  } else {
+    lowest.expires_never();  // the websocket timeouts take over
+    socket = &lowest.socket();
+  }
   // Signaling is small messages that someone waits for: no Nagle delay.
   beast::error_code ec;
-  beast::get_lowest_layer(ws_).socket().set_option(net::ip::tcp::no_delay(true), ec);
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  socket->set_option(net::ip::tcp::no_delay(true), ec);
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = websocket::stream_base::none();  // sweep_idle() keeps this instead
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  // Pings and pongs count as heard; the callback lives in ws_, inside *this.
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind != websocket::frame_type::close) keep_alive_.heard();
+  });
   ws_.read_message_max(hub_->limits().max_message_bytes);
   ws_.async_accept(upgrade, beast::bind_front_handler(&SignalingSession::on_accept, this->shared_from_this()));
 }
@@ -59,6 +74,7 @@ void SignalingSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
     return gone();
   }
   if (ec) return gone();
+  keep_alive_.heard();
   std::string text = std::move(message_);
   message_.clear();
   in_.consume(in_.size());  // in_ counts what it holds: back to an empty message_
@@ -95,6 +111,29 @@ void SignalingSession<Stream>::close(std::uint16_t code, std::string reason) {
     self->closing_ = true;
     self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     if (!self->writing_) self->do_write();
+  });
+}
+
+template <class Stream>
+void SignalingSession<Stream>::sweep_idle() {
+  net::dispatch(ws_.get_executor(), [self = this->shared_from_this()] {
+    if (!self->accepted_ || self->closed_) return;
+    switch (self->keep_alive_.sweep()) {
+      case KeepAliveStep::nothing: return;
+      case KeepAliveStep::ping:
+        if (self->pinging_ || self->closing_) return;
+        self->pinging_ = true;
+        self->ws_.async_ping({}, [self](beast::error_code) { self->pinging_ = false; });
+        return;
+      case KeepAliveStep::drop:
+        // Gone quiet past the idle timeout, not even answering a ping: a
+        // closing handshake would wait on it too, so close the socket (as
+        // Beast's own idle timeout does). The pending read ends; gone() follows.
+        self->hub_->metrics().rejected(RejectReason::idle_timeout);
+        self->closed_ = true;
+        beast::close_socket(beast::get_lowest_layer(self->ws_));
+        return;
+    }
   });
 }
 
@@ -136,7 +175,7 @@ void SignalingSession<Stream>::gone() {
   hub_->disconnect(id_);
 }
 
-template class SignalingSession<PlainStream>;
+template class SignalingSession<PlainSocket>;
 template class SignalingSession<TlsStream>;
 
 }  // namespace tessera::gateway

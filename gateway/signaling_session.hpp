@@ -3,9 +3,11 @@
 // HTTP session read, then reads text messages into the SignalingHub and writes
 // what the hub sends, one at a time through a bounded queue. Limits where bytes
 // enter: message size (read_message_max), text frames only, a bounded write
-// queue; handshake and idle timeouts with ping/pong from Beast's server defaults.
-// Stream is PlainStream (ws:// on loopback) or TlsStream (wss://, the TLS
-// handshake already done by the HTTP session); see tls_context.hpp.
+// queue; Beast's handshake timeout, and the idle timeout with ping/pong by the
+// hub's sweeps (keep_alive.hpp) rather than Beast's timer re-armed per read.
+// Stream is PlainSocket (ws:// on loopback) or TlsStream (wss://, the TLS
+// handshake already done by the HTTP session); see signaling_transport in
+// tls_context.hpp.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "gateway/address_limiter.hpp"
+#include "gateway/keep_alive.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/signaling_peer.hpp"
 
@@ -40,6 +43,7 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
   // From the hub (any thread): queue a text message, or close after what is queued.
   void send(std::string text) override;
   void close(std::uint16_t code, std::string reason) override;
+  void sweep_idle() override;
 
  private:
   void on_accept(boost::beast::error_code ec);
@@ -62,6 +66,8 @@ class SignalingSession : public SignalingPeer, public std::enable_shared_from_th
   std::optional<ProviderId> provider_;
   std::optional<KioskId> kiosk_;
   std::vector<std::string> queue_;  // not a deque: libstdc++'s empty deque costs ~600 B per connection
+  KeepAlive keep_alive_;
+  bool pinging_ = false;
   bool writing_ = false;
   bool closing_ = false;  // a close is wanted once the queue drains
   bool closed_ = false;

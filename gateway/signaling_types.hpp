@@ -37,6 +37,7 @@ inline constexpr std::size_t kMaxRoomsPerProvider = 4;                   // open
 inline constexpr Duration kResumeGrace = std::chrono::seconds(30);       // place kept after a drop
 inline constexpr std::size_t kMaxHeldMessages = 64;                      // kept for someone away
 inline constexpr Duration kHelloTimeout = std::chrono::seconds(10);      // connect -> hello or resume
+inline constexpr Duration kIdleTimeout = std::chrono::seconds(300);      // silence (pinged at half) -> dropped
 
 struct Limits {
   std::size_t max_message_bytes = kMaxMessageBytes;
@@ -48,6 +49,7 @@ struct Limits {
   Duration resume_grace = kResumeGrace;
   std::size_t max_held_messages = kMaxHeldMessages;
   Duration hello_timeout = kHelloTimeout;
+  Duration idle_timeout = kIdleTimeout;  // swept by the hub (keep_alive.hpp), not the core
 };
 
 // A visit's own settings, from whoever knows the visit (the visit store).

@@ -76,10 +76,29 @@ class SignalingClient {
     REQUIRE(m);
     return *m;
   }
+  // Reads (answering pings, as browsers do) for `how_long`: true when nothing
+  // arrived and the connection stayed open all along.
+  bool stays_open_for(std::chrono::milliseconds how_long) {
+    ws_.control_callback([this](boost::beast::websocket::frame_type kind, boost::beast::string_view) {
+      if (kind == boost::beast::websocket::frame_type::ping) ++pings_;
+    });
+    boost::beast::flat_buffer buffer;
+    boost::beast::error_code ec = boost::asio::error::would_block;
+    ws_.async_read(buffer, [&](boost::beast::error_code e, std::size_t) { ec = e; });
+    ioc_.restart();
+    ioc_.run_for(how_long);
+    const bool open = ec == boost::asio::error::would_block;
+    ws_.next_layer().cancel();
+    ioc_.restart();
+    ioc_.run();
+    return open;
+  }
+  int pings() const { return pings_; }
   std::uint16_t close_code() const { return static_cast<std::uint16_t>(ws_.reason().code); }
   const boost::beast::websocket::response_type& response() const { return response_; }
 
  private:
+  int pings_ = 0;
   boost::asio::io_context ioc_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_{ioc_};
   boost::beast::websocket::response_type response_;

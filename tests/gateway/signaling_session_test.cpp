@@ -3,7 +3,8 @@
 // is tested on a virtual clock in visit_rooms_test.cpp; this checks the wiring:
 // Origin allowlist, text in and out, close codes on the wire, one bad
 // connection not disturbing a room that relays (malformed JSON, an oversized
-// message, malformed HTTP, unmasked and reserved-opcode WebSocket frames).
+// message, malformed HTTP, unmasked and reserved-opcode WebSocket frames); the
+// idle timeout's ping and drop (the sweep's counting: keep_alive_test.cpp).
 #include "gateway/listener.hpp"
 #include "gateway/signaling_hub.hpp"
 
@@ -37,12 +38,12 @@ constexpr std::string_view kOrigin = "https://clinic.tessera.test";
 
 class SignalingServer {
  public:
-  explicit SignalingServer(const std::filesystem::path& web_root, TurnConfig turn = {}) {
+  explicit SignalingServer(const std::filesystem::path& web_root, TurnConfig turn = {}, Limits limits = {}) {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
     hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(),
-                                          SignalingConfig{{std::string(kOrigin)}, Limits{}, std::move(turn)},
+                                          SignalingConfig{{std::string(kOrigin)}, limits, std::move(turn)},
                                           VisitLookup{}, metrics_);
     listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr, metrics_);
     listener_->set_signaling(hub_);
@@ -321,4 +322,22 @@ TEST_CASE("with TURN configured the provider gets credentials at hello and the g
   const auto for_guest = guest.read_message();
   REQUIRE(for_guest.type == SignalingType::turn);
   CHECK(for_guest.turn.username != for_provider.turn.username);  // a fresh id per grant
+}
+
+TEST_CASE("a quiet connection that answers pings stays; one that never reads is dropped after the idle timeout",
+          "[gateway][signal][idle]") {
+  TempWebRoot temp;
+  Limits limits;
+  limits.idle_timeout = std::chrono::seconds(2);  // swept every 500 ms: pinged after 1 s of silence
+  SignalingServer server(temp.web(), {}, limits);
+  Client never_reads;
+  REQUIRE_FALSE(never_reads.connect(server.endpoint(), kOrigin));
+  Client answers;
+  REQUIRE_FALSE(answers.connect(server.endpoint(), kOrigin));
+
+  // Past the idle timeout plus a sweep, silent both: only the pongs differ.
+  CHECK(answers.stays_open_for(std::chrono::milliseconds(3500)));
+  CHECK(answers.pings() >= 1);
+  CHECK_FALSE(never_reads.read());  // pings queued, then the socket closed under it
+  CHECK(server.metrics().rejects(RejectReason::idle_timeout) == 1);
 }
