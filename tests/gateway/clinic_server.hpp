@@ -23,6 +23,7 @@
 #include "shared/handshake.hpp"
 #include "shared/signaling.hpp"
 #include "tests/gateway/clinic_accounts.hpp"
+#include "tests/gateway/running_listener.hpp"
 #include "tests/gateway/temp_dir.hpp"
 
 namespace tessera::gateway::test {
@@ -83,31 +84,26 @@ class ClinicServer {
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
     const std::vector<std::string> origins{std::string(kClinicOrigin)};
-    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{origins, Limits{}, {}},
+    hub_ = std::make_shared<SignalingHub>(running_.ioc().get_executor(), SignalingConfig{origins, Limits{}, {}},
                                           storage_->visit_lookup(wall_now), std::make_shared<Metrics>(),
                                           storage_->visit_recorder(wall_now, [](std::string_view) {}));
     accounts_ = make_account_api(*storage_, origins);
-    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site),
-                                           [this](std::string_view line) {
-                                             const std::lock_guard lock(log_mutex_);
-                                             log_.emplace_back(line);
-                                           });
-    listener_->set_signaling(hub_);
-    listener_->set_accounts(accounts_);
-    listener_->set_visits(std::make_shared<VisitApi>(*storage_, accounts_, hub_));
-    listener_->set_kiosks(std::make_shared<KioskApi>(*storage_, accounts_, hub_));
-    REQUIRE_FALSE(listener_->open({boost::asio::ip::make_address("127.0.0.1"), 0}));
-    listener_->run();
-    thread_ = std::thread([this] { ioc_.run(); });
+    auto listener = std::make_shared<Listener>(running_.ioc(), std::make_shared<const StaticSite>(*site),
+                                               [this](std::string_view line) {
+                                                 const std::lock_guard lock(log_mutex_);
+                                                 log_.emplace_back(line);
+                                               });
+    listener->set_signaling(hub_);
+    listener->set_accounts(accounts_);
+    listener->set_visits(std::make_shared<VisitApi>(*storage_, accounts_, hub_));
+    listener->set_kiosks(std::make_shared<KioskApi>(*storage_, accounts_, hub_));
+    running_.start(listener);
   }
-  ~ClinicServer() {
-    ioc_.stop();
-    thread_.join();
-  }
+  ~ClinicServer() { running_.stop(); }  // the handlers use storage_ and log_
   ClinicServer(const ClinicServer&) = delete;
   ClinicServer& operator=(const ClinicServer&) = delete;
 
-  [[nodiscard]] boost::asio::ip::tcp::endpoint endpoint() const { return listener_->local_endpoint(); }
+  [[nodiscard]] boost::asio::ip::tcp::endpoint endpoint() const { return running_.endpoint(); }
   Storage& storage() { return *storage_; }
   // Every line logged so far, joined.
   [[nodiscard]] std::string log_text() {
@@ -134,13 +130,11 @@ class ClinicServer {
   TempDir data_;
   TempDir keys_;
   std::unique_ptr<Storage> storage_;
-  boost::asio::io_context ioc_;
-  std::shared_ptr<SignalingHub> hub_;
-  std::shared_ptr<AccountApi> accounts_;
-  std::shared_ptr<Listener> listener_;
   std::mutex log_mutex_;
   std::vector<std::string> log_;
-  std::thread thread_;
+  RunningListener running_;
+  std::shared_ptr<SignalingHub> hub_;
+  std::shared_ptr<AccountApi> accounts_;
 };
 
 }  // namespace tessera::gateway::test

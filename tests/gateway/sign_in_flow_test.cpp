@@ -20,6 +20,7 @@
 
 #include "tests/gateway/clinic_accounts.hpp"
 #include "tests/gateway/loopback_clients.hpp"
+#include "tests/gateway/running_listener.hpp"
 #include "tests/gateway/temp_web_root.hpp"
 
 extern char** environ;
@@ -84,29 +85,21 @@ class ApiServer {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
-    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site),
-                                           [this](std::string_view line) { log_.emplace_back(line); });
-    listener_->set_accounts(make_account_api(storage, {std::string(kClinicOrigin)}));
-    REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
-    listener_->run();
-    thread_ = std::thread([this] { ioc_.run(); });
+    auto listener = std::make_shared<Listener>(running_.ioc(), std::make_shared<const StaticSite>(*site),
+                                               [this](std::string_view line) { log_.emplace_back(line); });
+    listener->set_accounts(make_account_api(storage, {std::string(kClinicOrigin)}));
+    running_.start(listener);
   }
   ~ApiServer() { stop(); }
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
-  void stop() {
-    if (!thread_.joinable()) return;
-    ioc_.stop();
-    thread_.join();
-  }
-  [[nodiscard]] net::ip::tcp::endpoint endpoint() const { return listener_->local_endpoint(); }
+  void stop() { running_.stop(); }
+  [[nodiscard]] net::ip::tcp::endpoint endpoint() const { return running_.endpoint(); }
   [[nodiscard]] const std::vector<std::string>& log() const { return log_; }  // after stop()
 
  private:
-  net::io_context ioc_;
-  std::shared_ptr<Listener> listener_;
   std::vector<std::string> log_;
-  std::thread thread_;
+  tessera::gateway::test::RunningListener running_;
 };
 
 }  // namespace

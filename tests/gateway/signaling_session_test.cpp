@@ -10,6 +10,7 @@
 
 #include "temp_web_root.hpp"
 #include "tests/gateway/loopback_clients.hpp"
+#include "tests/gateway/running_listener.hpp"
 
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
@@ -42,34 +43,26 @@ class SignalingServer {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
-    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(),
+    hub_ = std::make_shared<SignalingHub>(running_.ioc().get_executor(),
                                           SignalingConfig{{std::string(kOrigin)}, limits, std::move(turn)},
                                           VisitLookup{}, metrics_);
-    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr, metrics_);
-    listener_->set_signaling(hub_);
-    REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
-    endpoint_ = listener_->local_endpoint();
-    listener_->run();
-    thread_ = std::thread([this] { ioc_.run(); });
+    auto listener =
+        std::make_shared<Listener>(running_.ioc(), std::make_shared<const StaticSite>(*site), nullptr, metrics_);
+    listener->set_signaling(hub_);
+    running_.start(listener);
   }
-  ~SignalingServer() {
-    ioc_.stop();
-    thread_.join();
-  }
+  ~SignalingServer() { running_.stop(); }
   SignalingServer(const SignalingServer&) = delete;
   SignalingServer& operator=(const SignalingServer&) = delete;
 
-  [[nodiscard]] tcp::endpoint endpoint() const { return endpoint_; }
+  [[nodiscard]] tcp::endpoint endpoint() const { return running_.endpoint(); }
   SignalingHub& hub() { return *hub_; }
   const Metrics& metrics() const { return *metrics_; }
 
  private:
-  net::io_context ioc_;
   std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>();
+  tessera::gateway::test::RunningListener running_;
   std::shared_ptr<SignalingHub> hub_;
-  std::shared_ptr<Listener> listener_;
-  tcp::endpoint endpoint_;
-  std::thread thread_;
 };
 
 using Client = tessera::gateway::test::SignalingClient;

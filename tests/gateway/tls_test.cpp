@@ -9,6 +9,7 @@
 
 #include "temp_web_root.hpp"
 #include "test_certificate.hpp"
+#include "tests/gateway/running_listener.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
@@ -52,38 +53,28 @@ class Server {
     std::string error;
     auto site = StaticSite::open(web_root, error);
     REQUIRE(site);
-    hub_ = std::make_shared<SignalingHub>(ioc_.get_executor(), SignalingConfig{{std::string(kOrigin)}, Limits{}},
-                                          VisitLookup{}, metrics_);
-    listener_ = std::make_shared<Listener>(ioc_, std::make_shared<const StaticSite>(*site), nullptr, metrics_);
-    listener_->set_signaling(hub_);
-    listener_->set_max_connections_per_address(per_address);
+    auto hub = std::make_shared<SignalingHub>(running_.ioc().get_executor(),
+                                              SignalingConfig{{std::string(kOrigin)}, Limits{}}, VisitLookup{}, metrics_);
+    auto listener =
+        std::make_shared<Listener>(running_.ioc(), std::make_shared<const StaticSite>(*site), nullptr, metrics_);
+    listener->set_signaling(hub);
+    listener->set_max_connections_per_address(per_address);
     if (cert != nullptr) {
       auto tls = make_tls_context(cert->cert_pem(), cert->key_pem(), error);
       INFO(error);
       REQUIRE(tls);
-      listener_->set_tls(tls);
+      listener->set_tls(tls);
     }
-    REQUIRE_FALSE(listener_->open({net::ip::make_address("127.0.0.1"), 0}));
-    endpoint_ = listener_->local_endpoint();
-    listener_->run();
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~Server() {
-    ioc_.stop();
-    thread_.join();
+    running_.start(listener);
   }
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  [[nodiscard]] tcp::endpoint endpoint() const { return endpoint_; }
+  [[nodiscard]] tcp::endpoint endpoint() const { return running_.endpoint(); }
 
  private:
-  net::io_context ioc_;
   std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>();
-  std::shared_ptr<SignalingHub> hub_;
-  std::shared_ptr<Listener> listener_;
-  tcp::endpoint endpoint_;
-  std::thread thread_;
+  tessera::gateway::test::RunningListener running_;
 };
 
 // A client context that trusts only the test certificate and checks the
