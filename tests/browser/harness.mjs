@@ -120,8 +120,11 @@ export async function launchFirefox() {
   }
   const close = browser.close.bind(browser);
   browser.close = async () => {
-    await close();
-    await stopXvfb();
+    try {
+      await close();
+    } finally {
+      await stopXvfb();
+    }
   };
   return browser;
 }
