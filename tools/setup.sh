@@ -20,8 +20,9 @@ APT_PACKAGES=(
   emscripten
   # the client's font
   fonts-dejavu-core python3-fonttools
-  # browser tests
-  chromium
+  # browser tests (Firefox: the patient of tests/browser/firefox_visit.test.mjs,
+  # headed on an Xvfb display: headless Firefox has no WebGL on Linux)
+  chromium firefox-esr xvfb
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -14,6 +14,9 @@ const char* call_status(const VisitSession& visit, IceConnectionState ice) {
   if (visit.ice_restarting() || ice == IceConnectionState::disconnected)
     return "The video connection is weak. Trying to restore it...";
   if (ice == IceConnectionState::failed) return "The video connection failed. Trying again...";
+  if (visit.phase() == VisitPhase::in_call && visit.without_gateway())
+    return "Connected. The clinic's server restarted: the call goes on without it, but if the call stops it "
+           "cannot reconnect.";
   if (visit.phase() == VisitPhase::in_call) return "Connected.";
   return "Connecting the call...";
 }

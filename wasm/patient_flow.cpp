@@ -110,7 +110,8 @@ void PatientFlow::on_visit_change() {
   }
   if (v.reconnecting() != said_reconnecting_) {
     said_reconnecting_ = v.reconnecting();
-    announce(said_reconnecting_ ? "The connection dropped. Reconnecting." : "Connected again.");
+    if (said_reconnecting_) announce("The connection dropped. Reconnecting.");
+    else announce(v.without_gateway() ? "The clinic's server restarted. Your call goes on." : "Connected again.");
   }
   if (v.notes().size() > said_notes_) {
     said_notes_ = v.notes().size();

@@ -202,6 +202,11 @@ void ProviderFlow::on_visit_change() {
       default: break;
     }
   }
+  if (v.reconnecting() != said_reconnecting_) {
+    said_reconnecting_ = v.reconnecting();
+    if (said_reconnecting_) tessera_page_announce("The connection to the server dropped. Reconnecting.");
+    else tessera_page_announce(v.without_gateway() ? "The server restarted. The call goes on." : "Connected again.");
+  }
   redraw_();
 }
 

@@ -76,6 +76,7 @@ class ProviderFlow {
   std::string in_call_name_;                // the admitted guest's name, for the screen
   std::size_t said_waiting_ = 0;
   std::optional<VisitPhase> said_phase_;
+  bool said_reconnecting_ = false;
 };
 
 // The host (and port) of an https:// or http:// address, or "" if there is none.

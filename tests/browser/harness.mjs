@@ -1,8 +1,9 @@
 // Shared by the browser tests: a real tessera-gateway on a free loopback port
-// and a real headless Chromium (Debian's), driven through playwright-core.
+// and a real headless Chromium (Debian's), driven through playwright-core, or
+// Firefox ESR (Debian's) through puppeteer-core; and the steps of a visit.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,16 +37,26 @@ export async function startGateway({ webRoot, listen = '127.0.0.1:0', extraArgs 
       if (match) resolve(match[1].replace(/\/$/, ''));
     });
   });
+  const end = async (signal) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
     output: () => stdout + stderr,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => end('SIGTERM'),
+    // As a crash or a power cut: no close frames, no goodbye.
+    kill: () => end('SIGKILL'),
   };
+}
+
+// The gateway of a clinic made by makeClinic, over TLS on a loopback port
+// (a free one unless given: a restart reuses the port of the one before).
+export async function startClinicGateway(webRoot, clinic, port) {
+  const p = port || await freePort();
+  return startGateway({ webRoot, listen: `127.0.0.1:${p}`, extraArgs: clinic.gatewayArgs(`https://127.0.0.1:${p}`) });
 }
 
 // Flags from ../shared/BRIEF.md: fake media, no sandbox as root, and nothing
@@ -63,6 +74,59 @@ export async function launchBrowser({ extraArgs = [] } = {}) {
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   });
+}
+
+// Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (no
+// browser download: the system's executable), with fake camera and
+// microphone, and the test gateway's self-signed certificate accepted.
+// Headless Firefox on Linux has no WebGL at all (Mozilla bug 1375585:
+// "Exhausted GL driver options"), so it runs headed on its own Xvfb display
+// (Mesa's llvmpipe), which goes when the browser closes.
+export async function launchFirefox() {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const display = await new Promise((resolve, reject) => {
+    xvfb.once('error', reject);
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
+    xvfb.stdio[3].once('data', (d) => resolve(String(d).trim()));
+  });
+  const stopXvfb = () => new Promise((resolve) => {
+    if (xvfb.exitCode !== null || xvfb.signalCode !== null) return resolve();
+    xvfb.once('exit', resolve);
+    xvfb.kill('SIGTERM');
+  });
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      protocol: 'webDriverBiDi',
+      executablePath: process.env.TESSERA_FIREFOX || '/usr/bin/firefox-esr',
+      headless: false,
+      env: { ...process.env, DISPLAY: `:${display}` },
+      acceptInsecureCerts: true,
+      extraPrefsFirefox: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'media.peerconnection.ice.obfuscate_host_addresses': false,
+        // No sound device here: without a mock audio backend an AudioContext
+        // (the microphone level) never leaves "suspended".
+        'media.cubeb.force_mock_context': true,
+      },
+    });
+  } catch (e) {
+    await stopXvfb();
+    throw e;
+  }
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    try {
+      await close();
+    } finally {
+      await stopXvfb();
+    }
+  };
+  return browser;
 }
 
 // A free loopback port, for a gateway whose --allow-origin must name it
@@ -97,6 +161,7 @@ export function makeClinic({ login = 'dr-lee', password = 'correct horse battery
     login, password, totpSecret,
     gatewayArgs: (origin) => ['--tls-cert', cert, '--tls-key', key, '--allow-origin', origin,
       '--data', data, '--key-file', keyFile],
+    tlsArgs: () => ['--tls-cert', cert, '--tls-key', key],
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -121,3 +186,223 @@ export function collectPageProblems(page) {
   page.on('pageerror', (err) => problems.push(String(err)));
   return problems;
 }
+
+// ---- a visit, step by step, through the accessible DOM layer by role and name.
+// The same steps drive a Chromium page (playwright-core) and a Firefox page
+// (puppeteer-core over WebDriver BiDi) through a driver with one face:
+// evaluate, waitFor (a page predicate), heading, press, fill, shot.
+
+export const WAIT = { timeout: 30000 };
+
+// An init script: every RTCPeerConnection the page makes, so a test can read
+// getStats(); and a switch that holds animation frames back, as a background
+// tab does.
+export function recordPeers() {
+  window.__holdFrames = false;
+  const held = [];
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => request(function run(t) {
+    if (window.__holdFrames) return held.push(() => callback(t));
+    callback(t);
+  });
+  window.__releaseFrames = () => {
+    window.__holdFrames = false;
+    held.splice(0).forEach((f) => f());
+  };
+  window.__peers = [];
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.__peers.push(this);
+    }
+  };
+}
+
+// In the page: the layer's button with exactly this name can be pressed.
+function buttonEnabled(label) {
+  const b = [...document.querySelectorAll('#a11y-layer button')].find((e) => e.textContent === label);
+  return !!b && !b.disabled;
+}
+
+// In the page: the text of the first layer heading matching the pattern.
+function headingMatching({ source, flags }) {
+  const re = new RegExp(source, flags);
+  const h = [...document.querySelectorAll('#a11y-layer h1, #a11y-layer h2, #a11y-layer h3')]
+    .find((e) => re.test(e.textContent));
+  return h ? h.textContent : null;
+}
+
+const screenshot = (page, outDir, name) => {
+  mkdirSync(outDir, { recursive: true });
+  return page.screenshot({ path: path.join(outDir, `${name}.png`) });
+};
+
+// Buttons are pressed through the accessible layer (Enter on the mirror
+// <button>), the way a keyboard or screen-reader user presses them.
+export function chromiumDriver(page, outDir) {
+  return {
+    page,
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    waitFor: (fn, arg) => page.waitForFunction(fn, arg, WAIT),
+    async heading(name) {
+      if (typeof name === 'string') {
+        await page.getByRole('heading', { name }).waitFor(WAIT);
+        return name;
+      }
+      return (await page.waitForFunction(headingMatching, { source: name.source, flags: name.flags }, WAIT)).jsonValue();
+    },
+    async press(name) {
+      await page.waitForFunction(buttonEnabled, name, WAIT);
+      await page.getByRole('button', { name, exact: true }).press('Enter');
+    },
+    fill: (name, text) => page.getByRole('textbox', { name }).fill(text),
+    shot: (name) => screenshot(page, outDir, name),
+  };
+}
+
+// puppeteer's ARIA query handler: the browser's accessibility tree, by role and name.
+const aria = (role, name) => `::-p-aria([name=${JSON.stringify(name)}][role="${role}"])`;
+
+export function firefoxDriver(page, outDir) {
+  return {
+    page,
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    waitFor: (fn, arg) => page.waitForFunction(fn, WAIT, arg),
+    async heading(name) {
+      if (typeof name === 'string') {
+        await page.waitForSelector(aria('heading', name), WAIT);
+        return name;
+      }
+      return (await page.waitForFunction(headingMatching, WAIT, { source: name.source, flags: name.flags })).jsonValue();
+    },
+    async press(name) {
+      await page.waitForFunction(buttonEnabled, WAIT, name);
+      await (await page.waitForSelector(aria('button', name), WAIT)).press('Enter');
+    },
+    async fill(name, text) {
+      await (await page.waitForSelector(aria('textbox', name), WAIT)).type(text);
+    },
+    shot: (name) => screenshot(page, outDir, name),
+  };
+}
+
+// Waits until check() (run here, in Node) is true, polling; fails with what.
+export async function until(check, what, { timeout = WAIT.timeout, every = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
+// What the layer says: its paragraphs.
+export const paragraphs = (driver) =>
+  driver.evaluate(() => [...document.querySelectorAll('#a11y-layer p')].map((p) => p.textContent));
+
+// A page at url in a fresh Chromium context (the test certificate accepted),
+// its peers recorded, its problems collected.
+export async function openInChromium(browser, url, outDir, initScripts = []) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  for (const script of [recordPeers, ...initScripts]) await page.addInitScript(script);
+  const problems = collectPageProblems(page);
+  await page.goto(url);
+  return { driver: chromiumDriver(page, outDir), page, context, problems };
+}
+
+// The provider signs in, in a Chromium context of the given browser.
+export async function providerSignsIn(browser, gateway, clinic, outDir, shots = {}) {
+  const { driver: provider, problems } = await openInChromium(browser, `${gateway.url}/`, outDir);
+  await provider.heading('Sign in to Tessera');
+  if (shots.signIn) await provider.shot(shots.signIn);
+  await provider.fill('Login', clinic.login);
+  await provider.fill('Password', clinic.password);
+  await provider.fill('Code from your authenticator app', totpCode(clinic.totpSecret));
+  await provider.press('Sign in');
+  await provider.heading('Start a visit');
+  if (shots.start) await provider.shot(shots.start);
+  return { provider, problems };
+}
+
+// The visit link the provider's page shows (the one paragraph that is a link).
+export async function shownLink(provider) {
+  const handle = await provider.waitFor(() =>
+    [...document.querySelectorAll('#a11y-layer p')].map((p) => p.textContent).find((t) => /^https:\/\//.test(t)));
+  return handle.jsonValue();
+}
+
+export async function createVisit(provider) {
+  await provider.press('Create a visit');
+  await provider.heading('Waiting room');
+  return shownLink(provider);
+}
+
+// The patient, already on the link: device check, name, waiting room (or
+// the screen named by arrival). shots: file names for the device check and
+// name screens.
+export async function patientJoins(patient, name, { arrival = 'You are in the waiting room', shots = {} } = {}) {
+  await patient.heading('Check your camera and microphone');
+  await patient.waitFor(() => {
+    const v = document.querySelector('video[data-slot=self]');
+    return !!v && !v.hidden;
+  });
+  // The live microphone level moves with the fake microphone's beeps.
+  await patient.waitFor(() => [...document.querySelectorAll('#a11y-layer p')]
+    .some((p) => /^Microphone level: [1-9]\d* percent/.test(p.textContent)));
+  if (shots.deviceCheck) await patient.shot(shots.deviceCheck);
+  await patient.press('Continue');
+  await patient.fill('Your name', name);
+  if (shots.name) await patient.shot(shots.name);
+  await patient.press('Join the waiting room');
+  await patient.heading(arrival);
+}
+
+// The remote <video> and what arrives over the connection (getStats()):
+// frames shown, frames decoded, audio energy.
+export const remoteMedia = (driver) => driver.evaluate(async () => {
+  const v = document.querySelector('video[data-slot=remote]');
+  // Frames presented, from requestVideoFrameCallback: Firefox leaves
+  // getVideoPlaybackQuality() at 0 for a MediaStream. Counting starts at the first call.
+  if (v && !v.tesseraCounting) {
+    v.tesseraCounting = true;
+    v.tesseraPresented = 0;
+    const count = (now, meta) => {
+      v.tesseraPresented = meta.presentedFrames;
+      v.requestVideoFrameCallback(count);
+    };
+    v.requestVideoFrameCallback(count);
+  }
+  const out = {
+    width: v ? v.videoWidth : 0, height: v ? v.videoHeight : 0, hidden: !v || v.hidden,
+    frames: v ? v.tesseraPresented : 0, audioEnergy: 0, framesDecoded: 0,
+  };
+  for (const pc of window.__peers) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'audio') out.audioEnergy += s.totalAudioEnergy || 0;
+      if (s.kind === 'video') out.framesDecoded += s.framesDecoded || 0;
+    });
+  }
+  return out;
+});
+
+// Remote video shows and keeps moving, and remote audio is above silence.
+export async function expectMovingMedia(driver, who) {
+  await driver.waitFor(() => {
+    const v = document.querySelector('video[data-slot=remote]');
+    return !!v && !v.hidden && v.videoWidth > 0 && v.readyState >= 2;  // HAVE_CURRENT_DATA
+  });
+  const first = await remoteMedia(driver);
+  let now = first;
+  await until(async () => {
+    now = await remoteMedia(driver);
+    return now.frames > first.frames + 10 && now.framesDecoded > first.framesDecoded &&
+      now.audioEnergy > first.audioEnergy;
+  }, `${who}: moving remote video and audio (${JSON.stringify(first)} -> ${JSON.stringify(now)})`);
+  return now;
+}
+
+export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$/);

@@ -374,6 +374,49 @@ TEST_CASE("a call survives the signaling socket dropping on both sides", "[visit
   CHECK(v.g->problems.empty());
 }
 
+TEST_CASE("a call goes on when a restarted gateway has forgotten the visit, and ends when its ICE fails",
+          "[visit][resume]") {
+  Visit v(580);
+  v.admit();
+  v.media_up();
+  v.net.drop(*v.p);
+  v.net.drop(*v.g);
+  v.net.rooms = gateway::VisitRooms{};  // restarted: rooms and resume secrets lived in its memory
+  CHECK(v.provider.reconnecting());
+  CHECK(v.guest.reconnecting());
+  v.net.advance(15s);
+  CHECK(v.p->closes.back() == 4004);  // resume: no open room
+  CHECK(v.g->closes.back() == 4004);
+  for (const auto* side : {static_cast<const VisitSession*>(&v.provider), static_cast<const VisitSession*>(&v.guest)}) {
+    CHECK(side->phase() == VisitPhase::in_call);  // media is peer to peer
+    CHECK(side->without_gateway());
+    CHECK_FALSE(side->reconnecting());
+    CHECK_FALSE(side->poll_timeout());  // no more reconnects to a gateway that refuses them
+  }
+  CHECK_FALSE(v.p->browser.closed);
+  CHECK_FALSE(v.g->browser.closed);
+  CHECK(v.provider.waiting().empty());
+  // Without signaling no ICE restart can be sent: a failed connection ends the call.
+  v.net.ice(*v.g, IceConnectionState::failed);
+  CHECK(v.guest.phase() == VisitPhase::ended);
+  CHECK(v.guest.end_reason() == EndReason::connection_lost);
+  CHECK(v.g->browser.closed);
+  CHECK(v.g->browser.remote_descriptions == 1);
+  CHECK(v.p->browser.restarts == 0);
+}
+
+TEST_CASE("a guest not yet in a call whose gateway forgot the visit is told the visit is not open",
+          "[visit][resume]") {
+  Visit v(590);
+  v.net.drop(*v.g);
+  v.net.drop(*v.p);
+  v.net.rooms = gateway::VisitRooms{};
+  v.net.advance(15s);
+  CHECK(v.guest.phase() == VisitPhase::ended);
+  CHECK(v.guest.end_reason() == EndReason::no_visit);
+  CHECK_FALSE(v.guest.without_gateway());
+}
+
 TEST_CASE("a guest away past the grace period is told its place is gone", "[visit][resume]") {
   Visit v(560);
   v.net.drop(*v.g);

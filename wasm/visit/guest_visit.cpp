@@ -63,6 +63,7 @@ void GuestVisit::handle_socket_open(VisitTime now) {
 void GuestVisit::handle_socket_closed(std::uint16_t code, VisitTime now) {
   if (over()) return;
   if (connection_.on_closed(code, now, out_)) return;  // reconnecting
+  if (keep_call_without_gateway(code)) return;
   switch (code) {
     case 4000: return finish(VisitPhase::ended, EndReason::provider_ended);
     case 4004: return finish(VisitPhase::ended, EndReason::no_visit);

@@ -68,6 +68,10 @@ void ProviderVisit::handle_socket_open(VisitTime) {
 void ProviderVisit::handle_socket_closed(std::uint16_t code, VisitTime now) {
   if (phase_ == VisitPhase::ended) return;
   if (connection_.on_closed(code, now, out_)) return;  // reconnecting
+  if (keep_call_without_gateway(code)) {
+    waiting_.clear();  // the gateway forgot them too: nobody can be admitted now
+    return;
+  }
   switch (code) {
     case 4000: return finish(EndReason::self_ended);  // after our own end, or the grace ran out
     case 4004: return finish(EndReason::no_visit);

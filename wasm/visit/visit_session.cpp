@@ -20,7 +20,14 @@ void VisitSession::handle_local_candidate(const IceCandidate& candidate, VisitTi
 }
 
 void VisitSession::handle_ice_state(IceConnectionState state, VisitTime) {
-  if (call_) call_->on_ice_state(state, out_);
+  if (!call_) return;
+  if (without_gateway_ && state == IceConnectionState::failed) {
+    // No gateway to carry an ICE restart: the call is over.
+    phase_ = VisitPhase::ended;
+    end_reason_ = EndReason::connection_lost;
+    return close_call();
+  }
+  call_->on_ice_state(state, out_);
 }
 
 void VisitSession::handle_timeout(VisitTime now) { connection_.on_timeout(now, out_); }
@@ -41,6 +48,13 @@ bool VisitSession::on_session_message(const SignalingMessage& m, const SessionId
     default:
       return false;
   }
+}
+
+bool VisitSession::keep_call_without_gateway(std::uint16_t code) {
+  const bool forgotten = code == 4004 || code == 4007;  // no room, or no such session: a restarted gateway
+  if (!forgotten || !call_ || !call_->media_connected()) return false;
+  without_gateway_ = true;
+  return true;
 }
 
 void VisitSession::close_call() {

@@ -4,6 +4,13 @@
 // once a guest is admitted, and the events and views that are the same for
 // a patient and a provider (the browser's WebRTC reports, the time, the
 // safety code, "reconnecting").
+//
+// Without the gateway: the gateway keeps rooms and resume secrets in memory,
+// so after it restarts a resume is refused (4004 no room, 4007 no such
+// session). Media is peer to peer, so a call whose media flows goes on
+// without signaling (without_gateway()); it cannot be restored if ICE fails
+// (no way to send an ICE restart), and then it ends as connection_lost.
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -30,6 +37,8 @@ class VisitSession {
   [[nodiscard]] VisitPhase phase() const;
   [[nodiscard]] EndReason end_reason() const { return end_reason_; }
   [[nodiscard]] bool reconnecting() const { return connection_.reconnecting(); }
+  // The gateway forgot this session (restarted) while the call's media flowed: the call goes on.
+  [[nodiscard]] bool without_gateway() const { return without_gateway_; }
   [[nodiscard]] const SafetyCode* safety_code() const;
   [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
 
@@ -39,6 +48,8 @@ class VisitSession {
   [[nodiscard]] bool on_session_message(const SignalingMessage& m, const SessionId& self);
   // The call is over: the browser closes it, its keys go.
   void close_call();
+  // The socket closed for good with `code`: true if the call goes on without the gateway.
+  [[nodiscard]] bool keep_call_without_gateway(std::uint16_t code);
   [[nodiscard]] bool over() const { return phase_ == VisitPhase::ended || phase_ == VisitPhase::denied; }
 
   GatewayConnection connection_;
@@ -46,6 +57,7 @@ class VisitSession {
   VisitPhase phase_ = VisitPhase::connecting;
   EndReason end_reason_ = EndReason::none;
   std::optional<CallSignaling> call_;
+  bool without_gateway_ = false;
 };
 
 }  // namespace tessera::client
