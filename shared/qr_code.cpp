@@ -1,5 +1,7 @@
 #include "shared/qr_code.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -9,6 +11,10 @@ namespace tessera {
 // the tables of ISO/IEC 18004 for level M (Table 9), and sizes
 
 namespace {
+
+void wipe(std::vector<std::uint8_t>& v) {
+  if (!v.empty()) sodium_memzero(v.data(), v.size());
+}
 
 // Error correction codewords per block, and blocks, by version (index 0 unused).
 constexpr int kEccPerBlockM[kQrMaxVersion + 1] = {0,  10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22,
@@ -98,6 +104,10 @@ std::vector<std::uint8_t> rs_remainder(ByteSpan data, const std::vector<std::uin
 
 class BitBuffer {
  public:
+  BitBuffer() = default;
+  BitBuffer(const BitBuffer&) = delete;
+  BitBuffer& operator=(const BitBuffer&) = delete;
+  ~BitBuffer() { wipe(bits_); }
   void append(std::uint32_t value, int bits) {
     for (int i = bits - 1; i >= 0; --i) bits_.push_back(static_cast<std::uint8_t>((value >> i) & 1));
   }
@@ -139,16 +149,19 @@ std::vector<std::uint8_t> interleaved_codewords(const std::vector<std::uint8_t>&
     std::vector<std::uint8_t> block(data.begin() + static_cast<std::ptrdiff_t>(k),
                                     data.begin() + static_cast<std::ptrdiff_t>(k + n));
     k += n;
-    const auto ecc = rs_remainder(block, generator);
+    auto ecc = rs_remainder(block, generator);
     if (i < short_blocks) block.push_back(0);  // a gap, skipped when interleaving
     block.insert(block.end(), ecc.begin(), ecc.end());
+    wipe(ecc);
     all.push_back(std::move(block));
   }
   std::vector<std::uint8_t> out;
+  out.reserve(static_cast<std::size_t>(raw_codewords));
   for (std::size_t i = 0; i < all[0].size(); ++i)
     for (std::size_t j = 0; j < all.size(); ++j)
       if (i != static_cast<std::size_t>(short_len - ecc_len) || j >= static_cast<std::size_t>(short_blocks))
         out.push_back(all[j][i]);
+  for (auto& block : all) wipe(block);
   return out;
 }
 
@@ -343,6 +356,8 @@ class QrBuilder {
 // ---------------------------------------------------------------------------
 // public
 
+QrCode::~QrCode() { wipe(modules_); }
+
 std::size_t qr_byte_capacity(int version) {
   if (version < kQrMinVersion || version > kQrMaxVersion) return 0;
   return static_cast<std::size_t>((data_codewords(version) * 8 - 4 - count_indicator_bits(version)) / 8);
@@ -355,7 +370,11 @@ Result<QrCode, QrError> encode(ByteSpan data, int forced_mask) {
   while (version <= kQrMaxVersion && data.size() > qr_byte_capacity(version)) ++version;
   if (version > kQrMaxVersion) return QrError::too_long;
   QrBuilder b(version);
-  b.place(interleaved_codewords(data_codeword_bytes(data, version), version));
+  auto in_order = data_codeword_bytes(data, version);
+  auto codewords = interleaved_codewords(in_order, version);
+  b.place(codewords);
+  wipe(in_order);
+  wipe(codewords);
   int mask = forced_mask;
   if (mask < 0) {  // the lowest penalty; the first of equals
     int best = 0;

@@ -24,8 +24,16 @@ enum class QrError {
   bad_mask,  // (qr_encode_with_mask) a mask outside 0-7
 };
 
+// The modules spell out the data (a visit link holds its secret): they are
+// wiped when the code goes, like every buffer that held the data on the way.
 class QrCode {
  public:
+  QrCode(QrCode&&) noexcept = default;
+  QrCode& operator=(QrCode&&) noexcept = default;
+  QrCode(const QrCode&) = delete;
+  QrCode& operator=(const QrCode&) = delete;
+  ~QrCode();
+
   [[nodiscard]] int version() const { return version_; }
   [[nodiscard]] int mask() const { return mask_; }
   // Modules per side: 17 + 4 * version.
