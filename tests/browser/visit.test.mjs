@@ -5,9 +5,12 @@
 //   provider signs in, creates a visit, copies the link
 //   patient opens it, passes the device check, types a name, waits, gets a note
 //   provider admits; both see moving remote video and hear audio; equal safety codes
+//   patient mutes and turns the camera off; the provider's screen says so, then clears
+//   patient switches microphone mid-call (no renegotiation) and moves the self view
 //   provider ends the visit; the patient sees the end screen
-// Also: a provider reloading mid-wait still admits; a link whose secret was
-// changed never gets in; a damaged link says so.
+// Also: a provider reloading mid-wait still admits; an arrival reaches a tab
+// that draws no frames (title count, live region, notification); a link whose
+// secret was changed never gets in; a damaged link says so.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +46,17 @@ function recordPeers() {
     window.__holdFrames = false;
     held.splice(0).forEach((f) => f());
   };
+  // Every system notification the page shows (the real one is still shown).
+  window.__notifications = [];
+  if (window.Notification) {
+    const RealNotification = window.Notification;
+    window.Notification = class extends RealNotification {
+      constructor(title, options) {
+        super(title, options);
+        window.__notifications.push({ title, body: options && options.body });
+      }
+    };
+  }
   window.__peers = [];
   const Original = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Original {
@@ -186,6 +200,11 @@ after(async () => {
 test('a provider and a patient hold a whole visit with moving video, audio and equal safety codes', async () => {
   const link = await createVisit();
   assert.match(link, /^https:\/\/127\.0\.0\.1:\d+\/v\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{87}$/);
+  // The link's QR code, drawn by the page beside the copy button: a square with a name.
+  const qr = providerPage.getByRole('img', { name: 'QR code of the patient link' });
+  await qr.waitFor(WAIT);
+  const qrBox = await qr.boundingBox();
+  assert.ok(qrBox.width >= 100 && Math.abs(qrBox.width - qrBox.height) < 1, `a square QR code (${qrBox.width}x${qrBox.height})`);
   await shot(providerPage, '03-provider-waiting-room-empty');
 
   const { page: patient, problems: patientProblems } = await patientJoins(link, PATIENT_NAME);
@@ -218,9 +237,73 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await shot(patient, '07-patient-call');
   await shot(providerPage, '08-provider-call');
 
-  // Mute works through the layer and the button says what it will do next.
+  // Mute and camera off work through the layer, the buttons say what they will
+  // do next, and the provider's screen and live region say so in words.
+  const providerSays = (text) => providerPage.locator('#a11y-layer p', { hasText: text });
   await button(patient, 'Mute').press('Enter');
   await button(patient, 'Unmute').waitFor(WAIT);
+  await providerSays(`${PATIENT_NAME} has muted their microphone.`).waitFor(WAIT);
+  await providerPage.waitForFunction((name) => document.getElementById('announcer').textContent ===
+    `${name} has muted their microphone.`, PATIENT_NAME, WAIT);
+  await button(patient, 'Turn camera off').press('Enter');
+  await button(patient, 'Turn camera on').waitFor(WAIT);
+  await providerSays(`${PATIENT_NAME}'s camera is off.`).waitFor(WAIT);
+  await providerPage.waitForFunction((name) => document.getElementById('announcer').textContent ===
+    `${name}'s camera is off.`, PATIENT_NAME, WAIT);
+  await providerSays(`${PATIENT_NAME} has muted their microphone.`).waitFor(WAIT);
+  await shot(providerPage, '08a-provider-sees-patient-muted');
+  await button(patient, 'Unmute').press('Enter');
+  await button(patient, 'Turn camera on').press('Enter');
+  await button(patient, 'Turn camera off').waitFor(WAIT);
+  await providerSays(`${PATIENT_NAME}'s camera is off.`).waitFor({ state: 'detached', ...WAIT });
+  await providerSays(`${PATIENT_NAME} has muted their microphone.`).waitFor({ state: 'detached', ...WAIT });
+  await providerPage.waitForFunction((name) => document.getElementById('announcer').textContent ===
+    `${name} turned their camera back on.`, PATIENT_NAME, WAIT);
+
+  // A microphone switch mid-call replaces the track the call sends, with no
+  // new offer; the provider still hears the patient.
+  const microphones = patient.getByRole('combobox', { name: 'Microphone' });
+  const options = await microphones.locator('option').allTextContents();
+  assert.ok(options.length >= 2, `the fake devices offer microphones to choose from (${options})`);
+  await patient.getByRole('combobox', { name: 'Camera' }).waitFor(WAIT);
+  const sent = () => patient.evaluate(() => {
+    const pc = window.__peers.find((p) => p.connectionState !== 'closed');
+    const audio = pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+    return { label: audio.track.label, sdp: pc.localDescription.sdp, peers: window.__peers.length };
+  });
+  const before = await sent();
+  await microphones.selectOption({ index: 1 });
+  await patient.waitForFunction((label) => window.__peers.some((pc) => pc.getSenders()
+    .some((s) => s.track && s.track.kind === 'audio' && s.track.label === label)), options[1], WAIT);
+  const after = await sent();
+  assert.notEqual(after.label, before.label);
+  assert.equal(after.sdp, before.sdp, 'no renegotiation: the same local description');
+  assert.equal(after.peers, before.peers, 'the same peer connection');
+  assert.equal(await microphones.evaluate((el) => el.value), options[1]);
+  await expectMovingMedia(providerPage, 'provider after the patient switched microphones');
+
+  // The self view moves: a button steps it to the next corner, a drag takes it anywhere in the window.
+  const selfView = () => patient.locator('video[data-slot=self]').boundingBox();
+  const home = await selfView();
+  await button(patient, 'Move your picture').press('Enter');
+  await patient.waitForFunction(({ x, y }) => {
+    const r = document.querySelector('video[data-slot=self]').getBoundingClientRect();
+    return r.x !== x || r.y !== y;
+  }, home, WAIT);
+  const cornered = await selfView();
+  // Towards the middle of the window, so nothing clamps the move.
+  const viewport = patient.viewportSize();
+  const dx = cornered.x < viewport.width / 2 ? 120 : -120;
+  const dy = cornered.y < viewport.height / 2 ? 90 : -90;
+  await patient.mouse.move(cornered.x + cornered.width / 2, cornered.y + cornered.height / 2);
+  await patient.mouse.down();
+  await patient.mouse.move(cornered.x + cornered.width / 2 + dx, cornered.y + cornered.height / 2 + dy, { steps: 6 });
+  await patient.mouse.up();
+  await patient.waitForFunction(({ x, y }) => {
+    const r = document.querySelector('video[data-slot=self]').getBoundingClientRect();
+    return Math.abs(r.x - x) < 2 && Math.abs(r.y - y) < 2;
+  }, { x: cornered.x + dx, y: cornered.y + dy }, WAIT);
+  await shot(patient, '07a-patient-call-moved-self-view');
 
   await button(providerPage, 'End visit').press('Enter');
   await heading(patient, 'Your visit has ended').waitFor(WAIT);
@@ -280,11 +363,21 @@ test('a provider who reloads the tab mid-wait keeps the visit and can still admi
 test('an arrival is announced while the provider tab draws no frames, as in the background', async () => {
   await createVisit();
   const link = await shownLink(providerPage);
+  // The provider asks for notifications with a button; the browser grants them.
+  await providerPage.context().grantPermissions(['notifications'], { origin: gateway.url });
+  await (await enabled(providerPage, 'Alert me when a patient arrives')).press('Enter');
+  await providerPage.locator('#a11y-layer p', { hasText: /you will hear a chime and get a notification/ }).waitFor(WAIT);
+  await button(providerPage, 'Alert me when a patient arrives').waitFor({ state: 'detached', ...WAIT });
+  await shot(providerPage, '14-provider-alerts-on');
   await providerPage.evaluate(() => { window.__holdFrames = true; });
   const { page: patient } = await patientJoins(link, 'Lea Weber');
-  // The visit runs on socket callbacks: the title and the live region change without a frame.
-  await providerPage.waitForFunction(() => document.title.startsWith('(1) '), null, WAIT);
+  // The visit runs on socket callbacks: the title, the live region and a
+  // system notification (without the patient's name) come without a frame.
+  await providerPage.waitForFunction(() => document.title === '(1) Tessera', null, WAIT);
   assert.match(await providerPage.locator('#announcer').textContent(), /patient is waiting/);
+  await providerPage.waitForFunction(() => window.__notifications.length === 1, null, WAIT);
+  const [notification] = await providerPage.evaluate(() => window.__notifications);
+  assert.deepEqual(notification, { title: 'Tessera', body: 'A patient is waiting' });
   assert.equal(await button(providerPage, 'Admit Lea Weber').count(), 0, 'no frame was drawn meanwhile');
   await providerPage.evaluate(() => window.__releaseFrames());
   await button(providerPage, 'Admit Lea Weber').waitFor(WAIT);
