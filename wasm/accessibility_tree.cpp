@@ -12,6 +12,8 @@ std::string_view role_name(AccessibleRole role) {
     case AccessibleRole::button: return "button";
     case AccessibleRole::checkbox: return "checkbox";
     case AccessibleRole::textbox: return "textbox";
+    case AccessibleRole::combobox: return "combobox";
+    case AccessibleRole::image: return "img";
   }
   return "text";
 }
@@ -89,6 +91,10 @@ std::optional<std::string> AccessibilityTree::take_update() {
     }
     if (!n.autocomplete.empty()) j["autocomplete"] = n.autocomplete;
     if (n.role == AccessibleRole::heading) j["level"] = n.level;
+    if (n.role == AccessibleRole::combobox) {
+      j["options"] = n.options;
+      j["selected"] = n.selected;
+    }
     list.push_back(std::move(j));
   }
   published_ = nodes_;

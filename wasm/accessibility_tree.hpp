@@ -18,7 +18,7 @@
 namespace tessera::client {
 
 // ARIA role names, as the DOM layer renders them.
-enum class AccessibleRole : std::uint8_t { heading, text, button, checkbox, textbox };
+enum class AccessibleRole : std::uint8_t { heading, text, button, checkbox, textbox, combobox, image };
 [[nodiscard]] std::string_view role_name(AccessibleRole role);
 
 // In canvas backbuffer pixels (device pixels); the bridge converts to CSS px.
@@ -38,6 +38,8 @@ struct AccessibleNode {
   bool password = false; // textbox only: shown as dots, never echoed into the page
   std::string autocomplete;  // textbox only: the HTML autocomplete token, or empty
   int level = 0;         // heading only: 1..6
+  std::vector<std::string> options;  // combobox only: what can be chosen, in order
+  int selected = -1;     // combobox only: the index of the chosen option
   friend bool operator==(const AccessibleNode&, const AccessibleNode&) = default;
 };
 

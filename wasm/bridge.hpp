@@ -93,4 +93,20 @@ void tessera_page_announce(const char* text);
 void tessera_page_copy_text(const char* text);
 // A refused message or failed step, as static words (VisitProblem): never content.
 void tessera_page_warn(const char* step, const char* error);
+
+// ---- Arrival alerts (the provider's tab may be in the background).
+// Browsers let a page make sound only after a person's gesture: call from one
+// (a button press) to make the audio context; later chimes then play.
+void tessera_sound_unlock();
+// A short two-note chime, if the audio context was unlocked.
+void tessera_sound_chime();
+// Notification.permission as TesseraNotifyPermission.
+enum TesseraNotifyPermission { tessera_notify_unsupported = -1, tessera_notify_default = 0,
+                               tessera_notify_granted = 1, tessera_notify_denied = 2 };
+int tessera_notify_permission();
+// Asks the person (call from a button press); on_done gets the new TesseraNotifyPermission.
+void tessera_notify_request(void* user, TesseraUserIntFn on_done);
+// A system notification (replacing the previous one with the same tag); a
+// click on it brings this tab forward. Never put a name or other content in it.
+void tessera_notify_show(const char* title, const char* body, const char* tag);
 }

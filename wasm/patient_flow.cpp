@@ -117,12 +117,18 @@ void PatientFlow::on_visit_change() {
     said_notes_ = v.notes().size();
     announce("New message from your care team.");
   }
+  call_view_.announce(v, care_team());
   if (!said_code_ && v.safety_code()) {
     said_code_ = true;
     announce("A safety code is shown. Read it aloud to your care team.");
   }
   arm_clock();
   redraw_();
+}
+
+std::string PatientFlow::care_team() const {
+  const std::string_view name = visit_->visit().provider_name();
+  return name.empty() ? "Your care team" : std::string(name);
 }
 
 void PatientFlow::arm_clock() {
@@ -198,25 +204,8 @@ void PatientFlow::draw_device_check(ui::Ui& ui) {
     const std::string words = "Microphone level: " + std::to_string(shown_level_) + " percent. Say something to test it.";
     ui::paragraph(ui, words.c_str());
   }
-  draw_device_choice(ui);
+  draw_device_pickers(ui, media_);
   if (ui::button(ui, "Continue")) step_ = Step::name;
-}
-
-void PatientFlow::draw_device_choice(ui::Ui& ui) {
-  // One button per device; the one in use says so. Only when there is a choice.
-  const auto choice = [&](const char* kind, const std::vector<MediaDevice>& devices, const std::string& chosen,
-                          auto choose) {
-    if (devices.size() < 2) return;
-    ui::heading(ui, kind, 2);
-    for (std::size_t i = 0; i < devices.size(); ++i) {
-      const bool in_use = devices[i].id == chosen || (chosen.empty() && i == 0);
-      const std::string label = devices[i].label + (in_use ? " (in use)" : "") + "##" + kind + std::to_string(i);
-      if (ui::button(ui, label.c_str(), !in_use)) choose(devices[i].id);
-    }
-  };
-  choice("Camera", media_.cameras(), media_.camera(), [&](const std::string& id) { media_.choose_camera(id); });
-  choice("Microphone", media_.microphones(), media_.microphone(),
-         [&](const std::string& id) { media_.choose_microphone(id); });
 }
 
 void PatientFlow::draw_name(ui::Ui& ui) {
@@ -253,7 +242,11 @@ void PatientFlow::draw_waiting(ui::Ui& ui) {
 
 void PatientFlow::draw_call(ui::Ui& ui) {
   ui::heading(ui, "Your visit");
-  draw_call_view(ui, visit_->visit(), visit_->ice_state(), visit_->quality(), media_, "Your care team");
+  GuestVisit& v = visit_->visit();
+  if (call_view_.draw(ui, v, visit_->ice_state(), visit_->quality(), media_, "Your care team", care_team())) {
+    v.set_local_media(local_media_state(media_), std::chrono::steady_clock::now());
+    visit_->pump();
+  }
   if (ui::button(ui, "Hang up")) {
     visit_->visit().leave(std::chrono::steady_clock::now());
     visit_->pump();

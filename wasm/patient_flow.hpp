@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "wasm/call_view.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
@@ -35,12 +36,13 @@ class PatientFlow {
   void join();
   void on_visit_change();
   void announce(const char* words);
+  // How the provider is spoken of on the call screen: its name, once sent.
+  [[nodiscard]] std::string care_team() const;
   void arm_clock();
   static void on_clock(void* user);
 
   void draw_bad_link(ui::Ui& ui);
   void draw_device_check(ui::Ui& ui);
-  void draw_device_choice(ui::Ui& ui);
   void draw_name(ui::Ui& ui);
   void draw_waiting(ui::Ui& ui);
   void draw_call(ui::Ui& ui);
@@ -59,6 +61,7 @@ class PatientFlow {
   bool said_reconnecting_ = false;
   std::size_t said_notes_ = 0;
   bool said_code_ = false;
+  CallView call_view_;
   long clock_ = 0;  // redraws the waiting time once a minute
   long meter_ = 0;  // redraws the microphone level while the device check shows
   int shown_level_ = -2;

@@ -45,7 +45,7 @@ std::string page_host(std::string_view href) {
 }
 
 ProviderFlow::ProviderFlow(std::string host, std::function<void()> redraw)
-    : redraw_(std::move(redraw)), host_(std::move(host)), media_(redraw_) {
+    : redraw_(std::move(redraw)), host_(std::move(host)), media_(redraw_), alerts_(redraw_) {
   // Already signed in (a reload): the session answers with its CSRF token.
   api_request("GET", "/api/session", "", "", [this](int status, std::string_view body) {
     csrf_ = status == 200 && json_string(body, "role") == "provider" ? json_string(body, "csrf") : "";
@@ -118,6 +118,7 @@ void ProviderFlow::sign_out() {
 }
 
 void ProviderFlow::create_visit() {
+  alerts_.unlock_sound();  // a button press: arrival chimes may play from now on
   visit_seed_.emplace();
   randombytes_buf(visit_seed_->data(), visit_seed_->size());
   const std::string id = visit_id_format(provider_visit_from_seed(visit_seed_->span()).visit_id);
@@ -153,6 +154,9 @@ void ProviderFlow::open_visit() {
     return redraw_();
   }
   link_ = std::move(link.value());
+  // Made here, in the browser: the link's fragment never reaches the gateway.
+  auto qr = qr_encode({reinterpret_cast<const std::uint8_t*>(link_.view().data()), link_.view().size()});
+  if (qr) link_qr_.emplace(std::move(qr.value()));
   visit_id_ = visit_id_format(keys.visit_id);
   copied_ = false;
   said_waiting_ = 0;
@@ -163,6 +167,7 @@ void ProviderFlow::open_visit() {
   sodium_memzero(seed.data(), seed.size());
   step_ = Step::visit;
   visit_ = std::make_unique<VisitDriver<ProviderVisit>>(std::move(visit), [this] { on_visit_change(); });
+  visit_->visit().set_local_media(local_media_state(media_), now());  // muted in an earlier visit
   visit_->pump();
   media_.start();  // the camera is ready before anyone is admitted
 }
@@ -176,13 +181,11 @@ void ProviderFlow::end_visit() {
 void ProviderFlow::on_visit_change() {
   const ProviderVisit& v = visit_->visit();
   const std::size_t waiting = v.waiting().size();
-  if (waiting > said_waiting_) tessera_page_announce("A patient is waiting.");
   if (waiting != said_waiting_) {
+    alerts_.waiting_changed(said_waiting_, waiting);
     said_waiting_ = waiting;
-    // A count in the tab title: seen even when this tab is in the background.
-    const std::string title = waiting ? "(" + std::to_string(waiting) + ") Patient waiting - Tessera" : "Tessera";
-    tessera_page_set_title(title.c_str());
   }
+  call_view_.announce(v, in_call_name_);
   const VisitPhase phase = v.phase();
   if (phase != said_phase_) {
     const bool first = !said_phase_;
@@ -244,9 +247,13 @@ void ProviderFlow::draw_start(ui::Ui& ui) {
 }
 
 void ProviderFlow::draw_link(ui::Ui& ui) {
-  ui::paragraph(ui, "Send this link to your patient:");
+  ui::paragraph(ui, "Send this link to your patient, or let them scan the code with their phone's camera:");
   const std::string link(link_.view());
   ui::paragraph(ui, link.c_str());
+  if (link_qr_) {
+    ui::qr_code(ui, *link_qr_, "QR code of the patient link");
+    ImGui::SameLine();
+  }
   if (ui::button(ui, "Copy link")) {
     tessera_page_copy_text(link.c_str());
     copied_ = true;
@@ -301,11 +308,16 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
   ProviderVisit& v = visit_->visit();
   if (v.in_call_with()) {
     ui::heading(ui, ("Visit with " + in_call_name_).c_str());
-    draw_call_view(ui, v, visit_->ice_state(), visit_->quality(), media_, "Your patient");
+    if (call_view_.draw(ui, v, visit_->ice_state(), visit_->quality(), media_, "Your patient", in_call_name_)) {
+      v.set_local_media(local_media_state(media_), now());
+      visit_->pump();
+    }
   } else {
     ui::heading(ui, "Waiting room");
     if (v.reconnecting()) ui::paragraph(ui, "The connection to the server dropped. Reconnecting...");
     draw_link(ui);
+    ui::paragraph(ui, alerts_.status_words());
+    if (alerts_.can_ask() && ui::button(ui, "Alert me when a patient arrives")) alerts_.ask_permission();
   }
   if (ui::button(ui, "End visit")) end_visit();
   draw_waiting_list(ui);
@@ -317,6 +329,7 @@ void ProviderFlow::draw_ended(ui::Ui& ui) {
   if (ui::button(ui, "Start another visit")) {
     visit_.reset();
     link_.clear();
+    link_qr_.reset();
     visit_id_.clear();
     step_ = Step::start;
   }

@@ -3,15 +3,15 @@
 //   sign in (login, password, authenticator code; an existing session is
 //   found on load) ─> start a visit (this browser makes the visit id, link
 //   secret and visit key; the gateway learns the id only) ─> the patient link
-//   with a copy button ─> waiting room (names opened from sealed hellos;
+//   with a copy button and its QR code ─> waiting room (names opened from sealed hellos;
 //   admit, deny, send a note) ─> call ─> end visit.
 // The visit's secret (the 80-byte seed its id, link secret and key come from)
 // is kept sealed in the bridge's vault while the visit is open, so a reload
 // of the tab opens the same visit again as a new session (PROTOCOL.md §11.4)
 // and still sees who waits; it is erased when the visit ends.
 // The visit itself is ProviderVisit, run by a VisitDriver. Arrivals are
-// announced from socket callbacks (live region and tab title), so a
-// background tab still tells.
+// announced from socket callbacks (live region, tab title, chime, system
+// notification: ArrivalAlerts), so a background tab still tells.
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,7 +19,10 @@
 #include <string>
 
 #include "shared/handshake.hpp"
+#include "shared/qr_code.hpp"
 #include "shared/visit_link.hpp"
+#include "wasm/arrival_alerts.hpp"
+#include "wasm/call_view.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/provider_visit.hpp"
@@ -70,6 +73,7 @@ class ProviderFlow {
   std::optional<Secret<kVisitSeedBytes>> visit_seed_;  // between "create" (or a reload) and opening
   std::string visit_id_;
   LinkText link_;
+  std::optional<QrCode> link_qr_;  // the link as a QR code, made in this browser
   bool copied_ = false;
   std::unique_ptr<VisitDriver<ProviderVisit>> visit_;
   std::map<SessionId, std::string> notes_;  // what the provider is typing to each waiting guest
@@ -77,6 +81,8 @@ class ProviderFlow {
   std::size_t said_waiting_ = 0;
   std::optional<VisitPhase> said_phase_;
   bool said_reconnecting_ = false;
+  CallView call_view_;
+  ArrivalAlerts alerts_;
 };
 
 // The host (and port) of an https:// or http:// address, or "" if there is none.

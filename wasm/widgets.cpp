@@ -4,6 +4,10 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
 namespace tessera::client::ui {
 namespace {
 
@@ -84,6 +88,56 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
                .rect = last_item_rect(), .value = value, .password = password,
                .autocomplete = autocomplete_token(kind)});
   return changed;
+}
+
+bool choice(Ui& ui, const char* label, const std::vector<std::string>& options, int& selected) {
+  const std::string_view name = visible_label(label);
+  ImGui::TextUnformatted(name.data(), name.data() + name.size());
+  ImGui::PushID(label);
+  const auto item = [](void* data, int i, const char** text) {
+    *text = (*static_cast<const std::vector<std::string>*>(data))[static_cast<std::size_t>(i)].c_str();
+    return true;
+  };
+  bool changed = ImGui::Combo("##choice", &selected, item, const_cast<std::vector<std::string>*>(&options),
+                              static_cast<int>(options.size()));
+  const ImGuiID id = ImGui::GetItemID();
+  ImGui::PopID();
+  // The <select> reports the chosen option's index as text.
+  if (auto from_dom = ui.a11y.take_text_from_dom(id)) {
+    const int index = std::atoi(from_dom->c_str());
+    if (index >= 0 && index < static_cast<int>(options.size()) && index != selected) {
+      selected = index;
+      changed = true;
+    }
+  }
+  ui.a11y.add({.id = id, .role = AccessibleRole::combobox, .name = std::string(name), .rect = last_item_rect(),
+               .options = options, .selected = selected});
+  return changed;
+}
+
+Rect image(Ui& ui, const char* name, float side) {
+  ImGui::Dummy(ImVec2(side, side));
+  ImGui::PushID("image");
+  const ImGuiID id = ImGui::GetID(name);
+  ImGui::PopID();
+  ui.a11y.add({.id = id, .role = AccessibleRole::image, .name = name, .rect = last_item_rect()});
+  return last_item_rect();
+}
+
+void qr_code(Ui& ui, const QrCode& code, const char* name) {
+  constexpr float kSideCssPx = 180.0f;
+  const int modules = code.size() + 2 * kQrQuietZone;
+  const float module = std::max(2.0f, std::floor(kSideCssPx * ui.scale / static_cast<float>(modules)));
+  const Rect at = image(ui, name, module * static_cast<float>(modules));
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled({at.x, at.y}, {at.x + at.w, at.y + at.h}, IM_COL32_WHITE);
+  const float x0 = at.x + module * kQrQuietZone, y0 = at.y + module * kQrQuietZone;
+  for (int y = 0; y < code.size(); ++y)
+    for (int x = 0; x < code.size(); ++x)
+      if (code.dark(x, y))
+        draw->AddRectFilled({x0 + module * static_cast<float>(x), y0 + module * static_cast<float>(y)},
+                            {x0 + module * static_cast<float>(x + 1), y0 + module * static_cast<float>(y + 1)},
+                            IM_COL32_BLACK);
 }
 
 void video(Ui& ui, VideoSlot slot, float w, float h) {

@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "shared/qr_code.hpp"
 #include "wasm/accessibility_tree.hpp"
 
 struct ImFont;
@@ -38,6 +40,15 @@ void paragraph(Ui& ui, const char* text);
 // Text is truncated to max_bytes at a UTF-8 boundary.
 bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes,
                 FieldKind kind = FieldKind::plain);
+// A labelled drop-down (a <select> in the DOM layer, so phones show their own
+// picker). selected: the chosen index. Returns true when the choice changed.
+bool choice(Ui& ui, const char* label, const std::vector<std::string>& options, int& selected);
+// Reserves a side x side square at the cursor for a picture the caller
+// draws there, named for screen readers. Returns the square.
+Rect image(Ui& ui, const char* name, float side);
+// A QR code at the cursor, dark on white with its quiet zone, each module a
+// whole number of device pixels (a blurred edge is harder to scan).
+void qr_code(Ui& ui, const QrCode& code, const char* name);
 // Reserves w x h device pixels at the cursor for a <video> slot.
 void video(Ui& ui, VideoSlot slot, float w, float h);
 // Shows a <video> slot over a rectangle that is already laid out.
@@ -50,3 +61,4 @@ void video_at(Ui& ui, VideoSlot slot, Rect rect);
 void truncate_utf8(std::string& text, std::size_t max_bytes);
 
 }  // namespace tessera::client::ui
+

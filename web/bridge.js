@@ -13,7 +13,9 @@
 //   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
 //   - the vault: a provider's visit secret sealed under a non-extractable
 //     WebCrypto key, so it survives a reload of the tab;
-//   - the page: its address, the title, an ARIA live region, the clipboard.
+//   - the page: its address, the title, an ARIA live region, the clipboard;
+//   - arrival alerts: a WebAudio chime (after a gesture unlocked audio) and
+//     a system notification where the person allowed them.
 // Objects live in one handle table; C++ holds the integer handle. Closing a
 // handle drops its callbacks, so nothing reaches a C++ object that is gone.
 // Nothing here logs content: problems are logged as static step names.
@@ -21,7 +23,8 @@
 // The accessible DOM layer: screen readers see nothing of a canvas
 // (ocornut/imgui#4122, #8022). C++ publishes the widgets it drew (role, name,
 // state, rectangle) and this file mirrors them into real elements positioned
-// over the canvas: headings, text, <button>, checkboxes and real <input>s,
+// over the canvas: headings, text, <button>, checkboxes, real <input>s and
+// <select>s, and images (role img, named by aria-label),
 // so phones raise their keyboard and paste and IME work (ocornut/imgui#3046,
 // #3654). Activating a mirror element activates the widget.
 
@@ -42,6 +45,8 @@ var TesseraBridge = {
         case 'button': return 'button';
         case 'checkbox':
         case 'textbox': return 'input';
+        case 'combobox': return 'select';
+        case 'img': return 'div';
         default: return 'p';
       }
     },
@@ -62,19 +67,32 @@ var TesseraBridge = {
         el.autocomplete = node.autocomplete || 'off';
         el.spellcheck = false;
         el.addEventListener('input', function() { TesseraLayer.sendText(id, el.value, !!node.password); });
+      } else if (node.role === 'combobox') {
+        // The chosen option's index goes to the widget as its text.
+        el.addEventListener('change', function() { TesseraLayer.sendText(id, String(el.selectedIndex), false); });
+      } else if (node.role === 'img') {
+        el.setAttribute('role', 'img');
       }
       return el;
     },
 
     update: function(el, node, scale) {
       var name = String(node.name);
-      if (node.role === 'checkbox' || node.role === 'textbox') {
+      if (node.role === 'checkbox' || node.role === 'textbox' || node.role === 'combobox' || node.role === 'img') {
         if (el.getAttribute('aria-label') !== name) el.setAttribute('aria-label', name);
       } else if (el.textContent !== name) {
         el.textContent = name;
       }
       if ('disabled' in el) el.disabled = !!node.disabled;
       if (node.role === 'checkbox') el.checked = !!node.checked;
+      if (node.role === 'combobox') {
+        var options = JSON.stringify(node.options);
+        if (el.dataset.options !== options) {
+          el.dataset.options = options;
+          el.replaceChildren.apply(el, node.options.map(function(text) { return new Option(text); }));
+        }
+        if (el.selectedIndex !== node.selected) el.selectedIndex = node.selected;
+      }
       // Never overwrite what the person is typing, except when C++ changed it
       // (a length limit, or a reset).
       if (node.role === 'textbox' && !node.password && el.value !== node.value && el.dataset.sent !== node.value) el.value = node.value;
@@ -636,6 +654,63 @@ var TesseraBridge = {
   tessera_page_warn__deps: ['$TesseraJs'],
   tessera_page_warn: function(step, error) {
     console.warn('tessera: ' + UTF8ToString(step) + ': ' + UTF8ToString(error));
+  },
+
+  // ---- arrival alerts: a chime through WebAudio and a system notification
+  $TesseraAlert: {
+    audio: null,  // the AudioContext, made during a person's gesture
+    NOTIFY: { 'default': 0, 'granted': 1, 'denied': 2 },
+    permission: function() {
+      if (typeof Notification === 'undefined') return -1;
+      var p = TesseraAlert.NOTIFY[Notification.permission];
+      return p === undefined ? 0 : p;
+    },
+  },
+
+  tessera_sound_unlock__deps: ['$TesseraAlert'],
+  tessera_sound_unlock: function() {
+    if (typeof AudioContext === 'undefined') return;
+    if (!TesseraAlert.audio) TesseraAlert.audio = new AudioContext();
+    TesseraAlert.audio.resume().catch(function() {});
+  },
+
+  tessera_sound_chime__deps: ['$TesseraAlert'],
+  tessera_sound_chime: function() {
+    var context = TesseraAlert.audio;
+    if (!context || context.state !== 'running') return;
+    [880, 660].forEach(function(frequency, i) {
+      var start = context.currentTime + i * 0.18;
+      var tone = context.createOscillator();
+      var gain = context.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.16);
+      tone.connect(gain).connect(context.destination);
+      tone.start(start);
+      tone.stop(start + 0.17);
+    });
+  },
+
+  tessera_notify_permission__deps: ['$TesseraAlert'],
+  tessera_notify_permission: function() { return TesseraAlert.permission(); },
+
+  tessera_notify_request__deps: ['$TesseraAlert'],
+  tessera_notify_request: function(user, onDone) {
+    var done = function() { {{{ makeDynCall('vii', 'onDone') }}}(user, TesseraAlert.permission()); };
+    if (typeof Notification === 'undefined') return setTimeout(done, 0);
+    Notification.requestPermission().then(done, done);
+  },
+
+  tessera_notify_show__deps: ['$TesseraAlert', '$TesseraJs'],
+  tessera_notify_show: function(title, body, tag) {
+    if (TesseraAlert.permission() !== 1) return;
+    try {
+      var n = new Notification(UTF8ToString(title), { body: UTF8ToString(body), tag: UTF8ToString(tag) });
+      n.onclick = function() { window.focus(); n.close(); };
+    } catch (e) {
+      TesseraJs.warn('notification', e);  // Android Chrome allows them only from a service worker
+    }
   },
 
   tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia'],

@@ -114,3 +114,22 @@ TEST_CASE("invalid UTF-8 in a label is replaced, not fatal", "[a11y]") {
   REQUIRE(update);
   CHECK(parse(*update)[0]["name"] == "bad \xEF\xBF\xBD byte");
 }
+
+TEST_CASE("a choice publishes its options and the chosen one; a picture its name as role img", "[a11y]") {
+  AccessibilityTree tree;
+  tree.begin_frame();
+  tree.add({.id = 7, .role = AccessibleRole::combobox, .name = "Microphone", .rect = {10, 10, 300, 40},
+            .options = {"Built-in", "Headset"}, .selected = 1});
+  tree.add({.id = 8, .role = AccessibleRole::image, .name = "QR code of the patient link", .rect = {10, 60, 180, 180}});
+  tree.end_frame();
+  auto update = tree.take_update();
+  REQUIRE(update);
+  const auto nodes = parse(*update);
+  REQUIRE(nodes.size() == 2);
+  CHECK(nodes[0]["role"] == "combobox");
+  CHECK(nodes[0]["options"] == nlohmann::json::array({"Built-in", "Headset"}));
+  CHECK(nodes[0]["selected"] == 1);
+  CHECK(nodes[1]["role"] == "img");
+  CHECK(nodes[1]["name"] == "QR code of the patient link");
+  CHECK_FALSE(nodes[1].contains("options"));
+}

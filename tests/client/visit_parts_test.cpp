@@ -6,6 +6,7 @@
 
 #include "visit_net.hpp"
 #include "wasm/visit/gateway_connection.hpp"
+#include "wasm/visit/media_state.hpp"
 #include "wasm/visit/reconnect_backoff.hpp"
 #include "wasm/visit/seed_stream.hpp"
 
@@ -105,6 +106,27 @@ TEST_CASE("close codes that end a session are final; the network and gateway res
   for (const std::uint16_t code : {1000, 1001, 1006, 1011, 4008, 4012}) {
     CAPTURE(code);
     CHECK_FALSE(close_code_final(code));
+  }
+}
+
+TEST_CASE("a media state control body round-trips, and nothing else of its shape is taken for one",
+          "[visit][media]") {
+  for (const MediaState m : {MediaState{true, true}, MediaState{false, true}, MediaState{true, false},
+                             MediaState{false, false}}) {
+    const auto parsed = media_state_parse(media_state_body(m));
+    REQUIRE(parsed);
+    CHECK(*parsed == m);
+  }
+  CHECK(media_state_body({false, true}) == R"({"camera":true,"control":"media","microphone":false})");
+  for (const char* bad : {"ice-restart", "", "{}", "[]", "null",
+                          R"({"control":"media","microphone":false})",
+                          R"({"control":"media","microphone":0,"camera":true})",
+                          R"({"control":"media","microphone":false,"camera":"off"})",
+                          R"({"control":"other","microphone":false,"camera":true})",
+                          R"({"control":"media","microphone":false,"camera":true,"extra":1})",
+                          R"({"control":"media","microphone":false,"speaker":true})"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(media_state_parse(bad));
   }
 }
 

@@ -462,6 +462,58 @@ TEST_CASE("ICE failure restarts ICE from the provider, with a new sealed offer",
   CHECK(v.g->problems.empty());
 }
 
+TEST_CASE("mute and camera off reach the other side sealed, and clear when turned back on", "[visit][media]") {
+  Visit v(650);
+  // Muted in the waiting room: the provider learns it as the call opens.
+  v.guest.set_local_media({.microphone = false, .camera = true}, v.net.now);
+  v.admit();
+  v.media_up();
+  CHECK(v.provider.peer_media() == MediaState{.microphone = false, .camera = true});
+  CHECK(v.guest.peer_media() == MediaState{});
+
+  v.guest.set_local_media({.microphone = false, .camera = false}, v.net.now);
+  v.net.settle();
+  CHECK(v.provider.peer_media() == MediaState{.microphone = false, .camera = false});
+  v.provider.set_local_media({.microphone = false, .camera = true}, v.net.now);
+  v.net.settle();
+  CHECK(v.guest.peer_media() == MediaState{.microphone = false, .camera = true});
+
+  v.guest.set_local_media({}, v.net.now);
+  v.net.settle();
+  CHECK(v.provider.peer_media() == MediaState{});
+  CHECK(v.p->problems.empty());
+  CHECK(v.g->problems.empty());
+  // Only the envelope header is visible to the gateway: type control, never the words.
+  for (const auto& text : v.g->sent) {
+    CAPTURE(text);
+    CHECK(text.find("microphone") == std::string::npos);
+  }
+}
+
+TEST_CASE("a media state delivered late does not undo a newer one", "[visit][media][adversarial]") {
+  Visit v(660);
+  v.admit();
+  v.media_up();
+  std::vector<std::string> held;
+  v.net.relay_hook = [&](Endpoint& to, std::string& text) {
+    const auto h = relayed_header(text);
+    if (&to != v.p || !h || h->type != MessageType::control) return true;
+    held.push_back(text);
+    return false;
+  };
+  v.guest.set_local_media({.microphone = false, .camera = true}, v.net.now);  // older
+  v.net.settle();
+  v.guest.set_local_media({.microphone = false, .camera = false}, v.net.now);  // newer
+  v.net.settle();
+  REQUIRE(held.size() == 2);
+  v.net.relay_hook = nullptr;
+  v.provider.handle_signaling(held[1], v.net.now);
+  v.provider.handle_signaling(held[0], v.net.now);
+  v.net.settle();
+  CHECK(v.provider.peer_media() == MediaState{.microphone = false, .camera = false});
+  CHECK(v.p->problems.empty());
+}
+
 TEST_CASE("a provider that reloads mid-wait takes the visit over and can still admit", "[visit][resume]") {
   Visit v(700);
   // The same visit keys (kept by the provider's browser), a new page load.

@@ -118,6 +118,11 @@ void CallSignaling::send_display_name(std::string_view name, VisitOutbox& out) {
   seal(MessageType::display_name, text_bytes(name), out);
 }
 
+void CallSignaling::send_media_state(MediaState state, VisitOutbox& out) {
+  const std::string body = media_state_body(state);
+  seal(MessageType::control, text_bytes(body), out);
+}
+
 // ---------------------------------------------------------------------------
 // the peer
 
@@ -148,7 +153,7 @@ void CallSignaling::on_envelope(ByteSpan envelope, VisitOutbox& out) {
         return out.problem("display_name", "bad_name");
       return;
     case MessageType::control:
-      return on_control(body, out);
+      return on_control(body, opened->seq, out);
   }
 }
 
@@ -181,8 +186,15 @@ void CallSignaling::on_remote_candidate(const SecretBuffer& body, VisitOutbox& o
   out.webrtc(std::move(add));
 }
 
-void CallSignaling::on_control(const SecretBuffer& body, VisitOutbox& out) {
+void CallSignaling::on_control(const SecretBuffer& body, std::uint64_t seq, VisitOutbox& out) {
   if (body.text() == kControlIceRestart && offerer()) return restart_ice(out);
+  if (const auto media = media_state_parse(body.text())) {
+    // The envelope window accepts a late arrival: it must not undo a newer state.
+    if (peer_media_seq_ && seq < *peer_media_seq_) return;
+    peer_media_seq_ = seq;
+    peer_media_ = *media;
+    return;
+  }
   out.problem("control", "unknown_control");
 }
 

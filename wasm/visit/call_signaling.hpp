@@ -12,7 +12,8 @@
 //   ice_candidate          JSON {"candidate": s, "sdpMid": s, "sdpMLineIndex": n}
 //   safety_commit/reveal   shared/safety_code.hpp messages
 //   display_name           the provider's name (UTF-8, 1-64 bytes)
-//   control                "ice-restart": the guest's ICE failed, please restart it
+//   control                "ice-restart": the guest's ICE failed, please restart it;
+//                          or a media state (wasm/visit/media_state.hpp): mute / camera off
 //
 // The safety code (PROTOCOL.md §8) starts once our own DTLS fingerprint is
 // known (from our local SDP): commit; reveal after the peer's commit; the
@@ -27,6 +28,7 @@
 #include "shared/envelope.hpp"
 #include "shared/handshake.hpp"
 #include "shared/safety_code.hpp"
+#include "wasm/visit/media_state.hpp"
 #include "wasm/visit/visit_outbox.hpp"
 
 namespace tessera::client {
@@ -56,17 +58,21 @@ class CallSignaling {
   void on_envelope(ByteSpan envelope, VisitOutbox& out);
   // Provider: its display name for the guest's screen.
   void send_display_name(std::string_view name, VisitOutbox& out);
+  // Our microphone or camera went on or off: tell the peer's screen.
+  void send_media_state(MediaState state, VisitOutbox& out);
 
   [[nodiscard]] bool media_connected() const { return media_connected_; }
   [[nodiscard]] bool ice_restarting() const { return ice_restarting_; }
   [[nodiscard]] const std::optional<SafetyCode>& safety_code() const { return code_; }
   [[nodiscard]] std::string_view peer_name() const { return peer_name_.view(); }
+  // What the peer last said of its microphone and camera (both on until it says).
+  [[nodiscard]] MediaState peer_media() const { return peer_media_; }
 
  private:
   void seal(MessageType type, ByteSpan body, VisitOutbox& out);
   void on_remote_description(const SecretBuffer& sdp, VisitOutbox& out);
   void on_remote_candidate(const SecretBuffer& body, VisitOutbox& out);
-  void on_control(const SecretBuffer& body, VisitOutbox& out);
+  void on_control(const SecretBuffer& body, std::uint64_t seq, VisitOutbox& out);
   void restart_ice(VisitOutbox& out);
   // Moves the commit/reveal exchange as far as what we hold allows.
   void safety_step(VisitOutbox& out);
@@ -84,6 +90,8 @@ class CallSignaling {
   bool media_connected_ = false;
   bool ice_restarting_ = false;
   DisplayName peer_name_;
+  MediaState peer_media_;
+  std::optional<std::uint64_t> peer_media_seq_;  // a media state older than the one shown is ignored
 };
 
 }  // namespace tessera::client

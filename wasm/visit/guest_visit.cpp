@@ -103,6 +103,7 @@ void GuestVisit::on_admit(const SignalingMessage& m) {
   call_.emplace(std::move(keys.value()), nonce.span());
   phase_ = VisitPhase::admitted;
   call_->start(out_);  // the provider offers; we wait for its offer
+  call_opened();
 }
 
 void GuestVisit::on_deny(const SignalingMessage& m) {

@@ -154,6 +154,7 @@ Status<ProviderActionError> ProviderVisit::admit(const SessionId& guest, VisitTi
   phase_ = VisitPhase::admitted;
   if (own_name_.size() > 0) call_->send_display_name(own_name_.view(), out_);
   call_->start(out_);  // the provider is the offerer
+  call_opened();
   return Unit{};
 }
 

@@ -32,6 +32,16 @@ void VisitSession::handle_ice_state(IceConnectionState state, VisitTime) {
 
 void VisitSession::handle_timeout(VisitTime now) { connection_.on_timeout(now, out_); }
 
+void VisitSession::set_local_media(MediaState state, VisitTime) {
+  if (state == local_media_) return;
+  local_media_ = state;
+  if (call_) call_->send_media_state(state, out_);
+}
+
+void VisitSession::call_opened() {
+  if (call_ && local_media_ != MediaState{}) call_->send_media_state(local_media_, out_);
+}
+
 bool VisitSession::on_session_message(const SignalingMessage& m, const SessionId& self) {
   switch (m.type) {
     case SignalingType::resumed:

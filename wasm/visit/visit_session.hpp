@@ -28,6 +28,9 @@ class VisitSession {
   void handle_local_candidate(const IceCandidate& candidate, VisitTime now);
   void handle_ice_state(IceConnectionState state, VisitTime now);
   void handle_timeout(VisitTime now);
+  // This page's microphone or camera went on or off; the peer is told now,
+  // or when a call starts if there is none yet.
+  void set_local_media(MediaState state, VisitTime now);
 
   // ---- what to do
   [[nodiscard]] VisitOutbox& outbox() { return out_; }
@@ -41,6 +44,8 @@ class VisitSession {
   [[nodiscard]] bool without_gateway() const { return without_gateway_; }
   [[nodiscard]] const SafetyCode* safety_code() const;
   [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
+  // The other side's microphone and camera, as it last said (both on when no call).
+  [[nodiscard]] MediaState peer_media() const { return call_ ? call_->peer_media() : MediaState{}; }
 
  protected:
   explicit VisitSession(GatewayConnection connection) : connection_(std::move(connection)) {}
@@ -50,6 +55,8 @@ class VisitSession {
   void close_call();
   // The socket closed for good with `code`: true if the call goes on without the gateway.
   [[nodiscard]] bool keep_call_without_gateway(std::uint16_t code);
+  // A call was just made (call_): the peer learns a state that is not the default.
+  void call_opened();
   [[nodiscard]] bool over() const { return phase_ == VisitPhase::ended || phase_ == VisitPhase::denied; }
 
   GatewayConnection connection_;
@@ -58,6 +65,7 @@ class VisitSession {
   EndReason end_reason_ = EndReason::none;
   std::optional<CallSignaling> call_;
   bool without_gateway_ = false;
+  MediaState local_media_;
 };
 
 }  // namespace tessera::client
