@@ -20,6 +20,7 @@
 
 #include "shared/handshake.hpp"
 #include "shared/visit_link.hpp"
+#include "wasm/kiosk_sender.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/provider_visit.hpp"
@@ -71,6 +72,7 @@ class ProviderFlow {
   std::string visit_id_;
   LinkText link_;
   bool copied_ = false;
+  KioskSender kiosks_{redraw_};  // "send to a kiosk", beside the link
   std::unique_ptr<VisitDriver<ProviderVisit>> visit_;
   std::map<SessionId, std::string> notes_;  // what the provider is typing to each waiting guest
   std::string in_call_name_;                // the admitted guest's name, for the screen

@@ -14,44 +14,20 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  collectPageProblems, freePort, launchBrowser, makeClinic, requiredEnv, startGateway, totpCode,
+  WAIT, button, collectPageProblems, enabled, expectMovingMedia, freePort, heading, launchBrowser, makeClinic,
+  recordPeers, requiredEnv, shownLink, signInProvider, startGateway,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
 const outDir = requiredEnv('TESSERA_TEST_OUT');
 const PATIENT_NAME = 'Ana Souza';
 const NOTE = 'Running 5 minutes late, sorry';
-const WAIT = { timeout: 30000 };
 
 let clinic;
 let gateway;
 let browser;
 let providerPage;
 let providerProblems;
-
-// Every RTCPeerConnection the page makes, so the test can read getStats();
-// and a switch that holds animation frames back, as a background tab does.
-function recordPeers() {
-  window.__holdFrames = false;
-  const held = [];
-  const request = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (callback) => request(function run(t) {
-    if (window.__holdFrames) return held.push(() => callback(t));
-    callback(t);
-  });
-  window.__releaseFrames = () => {
-    window.__holdFrames = false;
-    held.splice(0).forEach((f) => f());
-  };
-  window.__peers = [];
-  const Original = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) {
-      super(...args);
-      window.__peers.push(this);
-    }
-  };
-}
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ignoreHTTPSErrors: true });
@@ -65,68 +41,10 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(outDir, `visit-${name}.png`) });
 }
 
-const heading = (page, name) => page.getByRole('heading', { name });
-// Buttons are pressed through the accessible layer (Enter on the mirror
-// <button>), the way a keyboard or screen-reader user presses them.
-const button = (page, name) => page.getByRole('button', { name, exact: true });
-
-async function enabled(page, name) {
-  await page.waitForFunction((label) => {
-    const b = [...document.querySelectorAll('#a11y-layer button')].find((e) => e.textContent === label);
-    return b && !b.disabled;
-  }, name, WAIT);
-  return button(page, name);
-}
-
-// The visit link the provider's page shows (the one paragraph that is a link).
-async function shownLink(page) {
-  const link = page.locator('#a11y-layer p', { hasText: /^https:\/\// });
-  await link.waitFor(WAIT);
-  return link.textContent();
-}
-
 async function createVisit() {
   await (await enabled(providerPage, 'Create a visit')).press('Enter');
   await heading(providerPage, 'Waiting room').waitFor(WAIT);
   return shownLink(providerPage);
-}
-
-// The remote <video>: its size and how many frames it has shown.
-const remoteVideo = (page) => page.evaluate(() => {
-  const v = document.querySelector('video[data-slot=remote]');
-  return v && { width: v.videoWidth, height: v.videoHeight, frames: v.getVideoPlaybackQuality().totalVideoFrames,
-    hidden: v.hidden };
-});
-
-// What arrives over the connection, from getStats(): audio energy and video frames.
-const inbound = (page) => page.evaluate(async () => {
-  const out = { audioEnergy: 0, framesDecoded: 0 };
-  for (const pc of window.__peers) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'audio') out.audioEnergy += s.totalAudioEnergy || 0;
-      if (s.kind === 'video') out.framesDecoded += s.framesDecoded || 0;
-    });
-  }
-  return out;
-});
-
-async function expectMovingMedia(page, who) {
-  await page.waitForFunction(() => {
-    const v = document.querySelector('video[data-slot=remote]');
-    return v && !v.hidden && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 0;
-  }, null, WAIT);
-  const first = await remoteVideo(page);
-  const firstStats = await inbound(page);
-  await page.waitForTimeout(1500);
-  const second = await remoteVideo(page);
-  const secondStats = await inbound(page);
-  assert.ok(second.width > 0 && second.height > 0, `${who}: remote video ${second.width}x${second.height}`);
-  assert.ok(second.frames > first.frames, `${who}: remote frames advance (${first.frames} -> ${second.frames})`);
-  assert.ok(secondStats.framesDecoded > firstStats.framesDecoded, `${who}: frames decoded advance`);
-  assert.ok(secondStats.audioEnergy > firstStats.audioEnergy && secondStats.audioEnergy > 0,
-    `${who}: audio energy above silence (${firstStats.audioEnergy} -> ${secondStats.audioEnergy})`);
 }
 
 async function safetyCode(page) {
@@ -169,11 +87,7 @@ before(async () => {
   await providerPage.goto(`${gateway.url}/`);
   await heading(providerPage, 'Sign in to Tessera').waitFor(WAIT);
   await shot(providerPage, '01-provider-sign-in');
-  await providerPage.getByRole('textbox', { name: 'Login' }).fill(clinic.login);
-  await providerPage.getByRole('textbox', { name: 'Password' }).fill(clinic.password);
-  await providerPage.getByRole('textbox', { name: 'Code from your authenticator app' }).fill(totpCode(clinic.totpSecret));
-  await (await enabled(providerPage, 'Sign in')).press('Enter');
-  await heading(providerPage, 'Start a visit').waitFor(WAIT);
+  await signInProvider(providerPage, clinic);
   await shot(providerPage, '02-provider-start');
 });
 
