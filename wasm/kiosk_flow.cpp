@@ -205,10 +205,8 @@ void KioskFlow::wipe_visit() {
   wipe_free_stack();
 }
 
-void KioskFlow::touched() {
-  cycle_.touch(now());
-  if (cycle_.poll_timeout()) schedule_tick(0);
-}
+// The timer already armed finds the later deadline and waits again.
+void KioskFlow::touched() { cycle_.touch(now()); }
 
 void KioskFlow::schedule_tick(double delay_ms) {
   const double at = emscripten_get_now() + std::max(0.0, delay_ms);

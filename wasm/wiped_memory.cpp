@@ -3,33 +3,34 @@
 
 #include <sodium.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstring>
 
 extern "C" {
-// Emscripten's dlmalloc (system/lib/dlmalloc.c), whose weak malloc, free and
-// realloc aliases these definitions replace.
-void* dlmalloc(std::size_t size);
-void dlfree(void* block);
-std::size_t dlmalloc_usable_size(const void* block);
+// Emscripten's dlmalloc (system/lib/dlmalloc.c) under the names it exports
+// for programs that replace its weak free and realloc, as this file does.
+void* emscripten_builtin_malloc(std::size_t size);
+void emscripten_builtin_free(void* block);
 
 void free(void* block) {
   if (!block) return;
-  sodium_memzero(block, dlmalloc_usable_size(block));
-  dlfree(block);
+  sodium_memzero(block, malloc_usable_size(block));
+  emscripten_builtin_free(block);
 }
 
 // Always a new block: dlrealloc would give the old one (or a cut-off tail)
 // back unwiped.
 void* realloc(void* block, std::size_t size) {
-  if (!block) return dlmalloc(size);
+  if (!block) return emscripten_builtin_malloc(size);
   if (size == 0) {
     free(block);
     return nullptr;
   }
-  void* moved = dlmalloc(size);
+  void* moved = emscripten_builtin_malloc(size);
   if (!moved) return nullptr;  // the old block stays valid, as realloc promises
-  std::memcpy(moved, block, std::min(size, dlmalloc_usable_size(block)));
+  std::memcpy(moved, block, std::min(size, malloc_usable_size(block)));
   free(block);
   return moved;
 }

@@ -4,7 +4,8 @@
 // gone (a kiosk serves one patient after another in the same page).
 //
 // wiped_memory.cpp replaces the C library's free and realloc (weak symbols
-// in Emscripten's dlmalloc): every block is zeroed before dlmalloc takes it
+// in Emscripten's dlmalloc, which exports itself as emscripten_builtin_*
+// for this): every block is zeroed before dlmalloc takes it
 // back. That covers C++ delete (libc++ calls free), ImGui's allocations,
 // nlohmann/json, and the bridge's _free of strings it passed in. What the
 // heap cannot reach is stack residue, which wipe_free_stack clears.
