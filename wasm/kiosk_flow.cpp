@@ -176,6 +176,7 @@ void KioskFlow::open_next_item() {
 // the visit
 
 void KioskFlow::start_visit() {
+  if (!ready_link_) return;
   tessera_page_fullscreen();
   cycle_.start(now());
   std::string link(ready_link_->view());
