@@ -87,6 +87,7 @@ std::string_view cache_control_for(std::string_view file_name) {
 
 bool is_client_page_path(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
+  if (path == kKioskPagePath) return true;
   for (const std::string_view prefix : {"/v/", "/s/"}) {
     if (path.starts_with(prefix)) return visit_id_parse(path.substr(prefix.size())).ok();
   }
@@ -104,7 +105,7 @@ Response handle_request(const StaticSite& site, const Request& req) {
   if (target.size() > kMaxTargetLength) return error(http::status::uri_too_long, req);
   if (target.empty() || target.front() != '/') return error(http::status::bad_request, req);
 
-  // The client is one page: "/" and every visit link load index.html, and
+  // The client is one page: "/", "/kiosk" and every visit link load index.html, and
   // the visit id is read by the page itself (the secret is in the fragment,
   // which never reaches us).
   std::vector<std::string> segments;

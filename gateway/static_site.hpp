@@ -3,7 +3,7 @@
 // sockets. Everything the gateway serves in the walking skeleton is decided
 // here, so it is unit-tested without a network.
 //
-// Supported: GET and HEAD; "/", "/v/<visit-id>" and "/s/<share-id>" serve
+// Supported: GET and HEAD; "/", "/kiosk", "/v/<visit-id>" and "/s/<share-id>" serve
 // index.html; other files by exact name with an allowlisted type. The build
 // (tools/package_web.py) names every asset by its content hash, so those are
 // cached for a year as immutable while index.html is revalidated each time;
@@ -52,9 +52,13 @@ inline constexpr std::size_t kAssetHashChars = 16;
 // (revalidate every time) for index.html and anything else.
 [[nodiscard]] std::string_view cache_control_for(std::string_view file_name);
 
-// True for "/v/<visit-id>" and "/s/<share-id>" (query ignored) when the id has
-// exactly the shape of docs/PROTOCOL.md §5: base64url, no padding, of 16 bytes
-// (22 characters, canonical). Share ids have the same shape as visit ids.
+// A clinic tablet's page (the kiosk journey; docs/ARCHITECTURE.md, "Kiosks").
+inline constexpr std::string_view kKioskPagePath = "/kiosk";
+
+// True for "/kiosk", and for "/v/<visit-id>" and "/s/<share-id>" when the id
+// has exactly the shape of docs/PROTOCOL.md §5: base64url, no padding, of 16
+// bytes (22 characters, canonical); the query is ignored. Share ids have the
+// same shape as visit ids.
 [[nodiscard]] bool is_client_page_path(std::string_view target);
 
 [[nodiscard]] Response handle_request(const StaticSite& site, const Request& req);

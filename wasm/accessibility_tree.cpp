@@ -111,4 +111,9 @@ std::optional<std::string> AccessibilityTree::take_text_from_dom(std::uint32_t i
   return text;
 }
 
+void AccessibilityTree::forget_input() {
+  activations_.clear();
+  texts_.clear();
+}
+
 }  // namespace tessera::client

@@ -63,6 +63,8 @@ class AccessibilityTree {
   [[nodiscard]] bool consume_activation(std::uint32_t id) { return activations_.erase(id) > 0; }
   void set_text_from_dom(std::uint32_t id, std::string text) { texts_[id] = std::move(text); }
   [[nodiscard]] std::optional<std::string> take_text_from_dom(std::uint32_t id);
+  // Drops input no widget took (a kiosk between visits: typed text must not wait for the next patient).
+  void forget_input();
 
  private:
   struct SeenItem {

@@ -76,13 +76,15 @@ void tessera_fetch(const char* method, const char* path, const char* json_body, 
                    TesseraFetchFn on_done);
 
 // ---- The vault: bytes sealed (AES-GCM) under a non-extractable WebCrypto
-// key, kept for this tab across a reload (sessionStorage holds only the
-// ciphertext). on_loaded gets the bytes (size 0: none, or they did not
-// open); the bridge wipes and frees its copy after the callback.
+// key, kept across a reload: for this tab (sessionStorage holds only the
+// ciphertext), or for this device (localStorage: a kiosk's own key). on_loaded
+// gets the bytes (size 0: none, or they did not open); the bridge wipes and
+// frees its copy after the callback.
 using TesseraBytesFn = void (*)(void* user, const std::uint8_t* bytes, int size);
-void tessera_vault_store(const char* name, const std::uint8_t* bytes, int size);
-void tessera_vault_load(const char* name, void* user, TesseraBytesFn on_loaded);
-void tessera_vault_erase(const char* name);
+enum TesseraVaultKeep { tessera_vault_tab = 0, tessera_vault_device = 1 };
+void tessera_vault_store(const char* name, int lasting, const std::uint8_t* bytes, int size);
+void tessera_vault_load(const char* name, int lasting, void* user, TesseraBytesFn on_loaded);
+void tessera_vault_erase(const char* name, int lasting);
 
 // ---- The page.
 // location.href, fragment included (it never leaves the page); malloc'ed, the caller frees.
@@ -91,6 +93,10 @@ void tessera_page_set_title(const char* text);
 // Says text through the ARIA live region.
 void tessera_page_announce(const char* text);
 void tessera_page_copy_text(const char* text);
+// Asks for fullscreen (a kiosk); call it right after a tap, which browsers require.
+void tessera_page_fullscreen();
+// Replaces this history entry with path and empties this tab's sessionStorage.
+void tessera_page_forget(const char* path);
 // A refused message or failed step, as static words (VisitProblem): never content.
 void tessera_page_warn(const char* step, const char* error);
 

@@ -23,16 +23,18 @@ constexpr const char* kCanvas = "#canvas";
 constexpr float kBodyFontPx = 20.0f;     // CSS px: readable on a phone
 constexpr float kHeadingFontPx = 32.0f;
 constexpr float kMaxContentWidthPx = 560.0f;
+// A kiosk is used by touch at arm's length: text, targets and spacing grow.
+constexpr float kKioskTextSize = 1.35f;
 
 ClientApp* app_of(GLFWwindow* window) { return static_cast<ClientApp*>(glfwGetWindowUserPointer(window)); }
 
 // GLFW input callbacks, installed before ImGui's (which chain to them), so
 // every input event asks for frames.
-void on_cursor(GLFWwindow* w, double, double) { app_of(w)->request_frames(); }
-void on_button(GLFWwindow* w, int, int, int) { app_of(w)->request_frames(); }
-void on_scroll(GLFWwindow* w, double, double) { app_of(w)->request_frames(); }
-void on_key(GLFWwindow* w, int, int, int, int) { app_of(w)->request_frames(); }
-void on_char(GLFWwindow* w, unsigned int) { app_of(w)->request_frames(); }
+void on_cursor(GLFWwindow* w, double, double) { app_of(w)->on_input(); }
+void on_button(GLFWwindow* w, int, int, int) { app_of(w)->on_input(); }
+void on_scroll(GLFWwindow* w, double, double) { app_of(w)->on_input(); }
+void on_key(GLFWwindow* w, int, int, int, int) { app_of(w)->on_input(); }
+void on_char(GLFWwindow* w, unsigned int) { app_of(w)->on_input(); }
 
 }  // namespace
 
@@ -75,8 +77,8 @@ bool ClientApp::start() {
                                    static_cast<ClientApp*>(user)->request_frames();
                                    return false;
                                  });
+  start_flow();  // first: a kiosk's text size decides the fonts
   fit_canvas();
-  start_flow();
   request_frames();
   return true;
 }
@@ -91,6 +93,9 @@ void ClientApp::start_flow() {
   auto redraw = [this] { request_frames(); };
   if (path.rfind("/v/", 0) == 0) {
     patient_ = std::make_unique<PatientFlow>(std::move(href), redraw);
+  } else if (path == "/kiosk" || path.rfind("/kiosk?", 0) == 0 || path.rfind("/kiosk#", 0) == 0) {
+    text_size_ = kKioskTextSize;
+    kiosk_ = std::make_unique<KioskFlow>(host, redraw, [this] { wipe_typed_input(); });
   } else {
     provider_ = std::make_unique<ProviderFlow>(host, redraw);
   }
@@ -115,13 +120,29 @@ void ClientApp::install_bridge() {
       [](void* user, std::uint32_t id) {
         auto* self = static_cast<ClientApp*>(user);
         self->a11y_.request_activation(id);
-        self->request_frames();
+        self->on_input();
       },
       [](void* user, std::uint32_t id, const char* utf8) {
         auto* self = static_cast<ClientApp*>(user);
         self->a11y_.set_text_from_dom(id, utf8);
-        self->request_frames();
+        self->on_input();
       });
+}
+
+void ClientApp::on_input() {
+  if (kiosk_) kiosk_->touched();
+  request_frames();
+}
+
+// The DOM layer's pending text, and ImGui's copy of a field being edited
+// (its buffers, undo history and the formatting buffer).
+void ClientApp::wipe_typed_input() {
+  a11y_.forget_input();
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  ImGui::ClearActiveID();
+  g.InputTextState.ClearFreeMemory();  // freed blocks are wiped (wasm/wiped_memory)
+  sodium_memzero(static_cast<void*>(&g.InputTextState), sizeof g.InputTextState);
+  sodium_memzero(g.TempBuffer, sizeof g.TempBuffer);
 }
 
 void ClientApp::request_frames(int count) {
@@ -172,8 +193,9 @@ void ClientApp::load_fonts() {
   if (ttf) {
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;  // one buffer, two sizes: freed below
-    body_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kBodyFontPx * scale_, &config);
-    heading_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kHeadingFontPx * scale_, &config);
+    const float px = scale_ * text_size_;
+    body_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kBodyFontPx * px, &config);
+    heading_font_ = io.Fonts->AddFontFromMemoryTTF(ttf, static_cast<int>(size), kHeadingFontPx * px, &config);
     io.Fonts->Build();
     std::free(ttf);
   } else {
@@ -188,7 +210,7 @@ void ClientApp::load_fonts() {
   style.WindowBorderSize = 0.0f;
   style.FramePadding = ImVec2(12.0f, 10.0f);
   style.ItemSpacing = ImVec2(12.0f, 14.0f);
-  style.ScaleAllSizes(scale_);
+  style.ScaleAllSizes(scale_ * text_size_);
 }
 
 void ClientApp::draw_frame() {
@@ -203,7 +225,7 @@ void ClientApp::draw_frame() {
   ImGui::SetNextWindowSize(viewport->Size);
   ImGui::Begin("Tessera", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  const float content_w = std::min(viewport->Size.x - 32.0f * scale_, kMaxContentWidthPx * scale_);
+  const float content_w = std::min(viewport->Size.x - 32.0f * scale_, kMaxContentWidthPx * scale_ * text_size_);
   const float margin = (viewport->Size.x - content_w) * 0.5f;
   ImGui::SetCursorPos(ImVec2(margin, 48.0f * scale_));
   ImGui::BeginGroup();
@@ -213,6 +235,7 @@ void ClientApp::draw_frame() {
   ImGui::PushFont(body_font_);
   if (patient_) patient_->draw(ui);
   if (provider_) provider_->draw(ui);
+  if (kiosk_) kiosk_->draw(ui);
   ImGui::PopFont();
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();

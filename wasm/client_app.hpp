@@ -6,7 +6,8 @@
 // press states settle, and then the loop sleeps.
 //
 // The page's address picks the journey: /v/<visit-id>#<fragment> is a
-// patient's visit link (PatientFlow), anything else the provider's sign-in
+// patient's visit link (PatientFlow), /kiosk a clinic tablet (KioskFlow,
+// larger text for touch), anything else the provider's sign-in
 // (ProviderFlow). The visits themselves run on socket and timer callbacks
 // (VisitDriver) and only ask for frames here.
 #include <array>
@@ -14,6 +15,7 @@
 #include <memory>
 
 #include "wasm/accessibility_tree.hpp"
+#include "wasm/kiosk_flow.hpp"
 #include "wasm/patient_flow.hpp"
 #include "wasm/provider_flow.hpp"
 
@@ -33,6 +35,8 @@ class ClientApp {
   [[nodiscard]] bool start();
   // Asks for frames to be drawn; cheap to call from any event.
   void request_frames(int count = kSettleFrames);
+  // A touch, click, key or typing: frames, and a kiosk knows someone is there.
+  void on_input();
 
  private:
   static constexpr int kSettleFrames = 3;
@@ -44,15 +48,19 @@ class ClientApp {
   void load_fonts();
   void start_flow();
   void place_videos(const std::array<Rect, 2>& wanted);
+  // A kiosk between visits: what the UI layers keep of typed text.
+  void wipe_typed_input();
 
   GLFWwindow* window_ = nullptr;
   AccessibilityTree a11y_;
   std::unique_ptr<PatientFlow> patient_;
   std::unique_ptr<ProviderFlow> provider_;
+  std::unique_ptr<KioskFlow> kiosk_;
   std::array<Rect, 2> videos_{};  // where the <video> slots are now
   ImFont* body_font_ = nullptr;
   ImFont* heading_font_ = nullptr;
   float scale_ = 1.0f;
+  float text_size_ = 1.0f;  // kKioskTextSize on a kiosk
   int frames_wanted_ = 0;
   bool frame_scheduled_ = false;
   bool first_frame_done_ = false;

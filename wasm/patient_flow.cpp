@@ -16,16 +16,6 @@ constexpr double kClockMs = 60'000;  // the waiting time is shown in minutes
 constexpr double kMeterMs = 100;     // the microphone level moves with speech
 constexpr int kMeterStep = 5;        // redraw only when it moves this much
 
-const char* ended_heading(EndReason reason) {
-  switch (reason) {
-    case EndReason::denied: return "You were not let in";
-    case EndReason::self_ended: return "You left the visit";
-    case EndReason::no_visit: return "This visit is not open";
-    case EndReason::visit_full: return "The waiting room is full";
-    default: return "Your visit has ended";
-  }
-}
-
 const char* ended_text(EndReason reason) {
   switch (reason) {
     case EndReason::provider_ended: return "Your care team ended the visit. Thank you. You can close this page.";
@@ -50,6 +40,21 @@ const char* ended_text(EndReason reason) {
 }
 
 }  // namespace
+
+const char* patient_ended_heading(EndReason reason) {
+  switch (reason) {
+    case EndReason::denied: return "You were not let in";
+    case EndReason::self_ended: return "You left the visit";
+    case EndReason::no_visit: return "This visit is not open";
+    case EndReason::visit_full: return "The waiting room is full";
+    default: return "Your visit has ended";
+  }
+}
+
+bool PatientFlow::over() const {
+  const VisitPhase phase = visit_ ? visit_->visit().phase() : VisitPhase::connecting;
+  return phase == VisitPhase::ended || phase == VisitPhase::denied;
+}
 
 PatientFlow::PatientFlow(std::string link, std::function<void()> redraw)
     : redraw_(std::move(redraw)), link_(std::move(link)), media_(redraw_) {
@@ -103,7 +108,7 @@ void PatientFlow::on_visit_change() {
       case VisitPhase::in_call: announce("Your call has started."); break;
       case VisitPhase::denied:
       case VisitPhase::ended:
-        announce(ended_heading(v.end_reason()));
+        announce(patient_ended_heading(v.end_reason()));
         media_.stop();
         break;
     }
@@ -255,7 +260,7 @@ void PatientFlow::draw_call(ui::Ui& ui) {
 
 void PatientFlow::draw_ended(ui::Ui& ui) {
   const EndReason reason = visit_->visit().end_reason();
-  ui::heading(ui, ended_heading(reason));
+  ui::heading(ui, patient_ended_heading(reason));
   ui::paragraph(ui, ended_text(reason));
 }
 

@@ -30,6 +30,12 @@ class PatientFlow {
 
   void draw(ui::Ui& ui);
 
+  // For a kiosk, which wipes the visit once it is over and never lets the
+  // waiting room or the call time out.
+  [[nodiscard]] bool joined() const { return visit_ != nullptr; }
+  [[nodiscard]] bool over() const;
+  [[nodiscard]] EndReason end_reason() const { return visit_ ? visit_->visit().end_reason() : EndReason::none; }
+
  private:
   enum class Step { bad_link, device_check, name, visit };
 
@@ -67,5 +73,8 @@ class PatientFlow {
   int shown_level_ = -2;
   static void on_meter(void* user);
 };
+
+// The end screen's heading for the patient ("You were not let in", ...).
+[[nodiscard]] const char* patient_ended_heading(EndReason reason);
 
 }  // namespace tessera::client

@@ -60,7 +60,7 @@ ProviderFlow::ProviderFlow(std::string host, std::function<void()> redraw)
 // A visit this tab had open before a reload comes back from the vault.
 void ProviderFlow::on_signed_in() {
   step_ = Step::checking;
-  tessera_vault_load(kVaultVisit, this, [](void* user, const std::uint8_t* bytes, int size) {
+  tessera_vault_load(kVaultVisit, tessera_vault_tab, this, [](void* user, const std::uint8_t* bytes, int size) {
     auto* self = static_cast<ProviderFlow*>(user);
     if (bytes && size == static_cast<int>(kVisitSeedBytes)) {
       self->visit_seed_.emplace(std::span<const std::uint8_t, kVisitSeedBytes>(bytes, kVisitSeedBytes));
@@ -113,7 +113,7 @@ void ProviderFlow::sign_in() {
 void ProviderFlow::sign_out() {
   api_request("DELETE", "/api/session", "", csrf_, [](int, std::string_view) {});
   csrf_.clear();
-  tessera_vault_erase(kVaultVisit);
+  tessera_vault_erase(kVaultVisit, tessera_vault_tab);
   step_ = Step::sign_in;
 }
 
@@ -128,7 +128,7 @@ void ProviderFlow::create_visit() {
   api_request("POST", "/api/visits", body.dump(), csrf_, [this](int status, std::string_view) {
     busy_ = false;
     if (status == 201) {
-      tessera_vault_store(kVaultVisit, visit_seed_->data(), static_cast<int>(visit_seed_->size()));
+      tessera_vault_store(kVaultVisit, tessera_vault_tab, visit_seed_->data(), static_cast<int>(visit_seed_->size()));
       return open_visit();
     }
     visit_seed_.reset();
@@ -148,7 +148,7 @@ void ProviderFlow::open_visit() {
   visit_seed_.reset();
   auto link = visit_link_format(provider_visit_link(keys, host_));
   if (!link) {
-    tessera_vault_erase(kVaultVisit);
+    tessera_vault_erase(kVaultVisit, tessera_vault_tab);
     step_ = Step::start;
     error_ = "This page's address cannot be used in a visit link. Open Tessera at its https:// address.";
     return redraw_();
@@ -170,6 +170,7 @@ void ProviderFlow::open_visit() {
   visit_->visit().set_local_media(local_media_state(media_), now());  // muted in an earlier visit
   visit_->pump();
   media_.start();  // the camera is ready before anyone is admitted
+  kiosks_.refresh();
 }
 
 void ProviderFlow::end_visit() {
@@ -196,7 +197,7 @@ void ProviderFlow::on_visit_change() {
         break;
       case VisitPhase::in_call: tessera_page_announce("The call has started."); break;
       case VisitPhase::ended:
-        tessera_vault_erase(kVaultVisit);  // the visit's secrets go with it
+        tessera_vault_erase(kVaultVisit, tessera_vault_tab);  // the visit's secrets go with it
         tessera_page_announce("The visit has ended.");
         media_.stop();
         notes_.clear();
@@ -263,6 +264,7 @@ void ProviderFlow::draw_link(ui::Ui& ui) {
     ImGui::SameLine();
     ui::paragraph(ui, "Copied.");
   }
+  kiosks_.draw(ui, link_, visit_id_, csrf_);
 }
 
 void ProviderFlow::draw_waiting_list(ui::Ui& ui) {

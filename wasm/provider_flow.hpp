@@ -23,6 +23,7 @@
 #include "shared/visit_link.hpp"
 #include "wasm/arrival_alerts.hpp"
 #include "wasm/call_view.hpp"
+#include "wasm/kiosk_sender.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/provider_visit.hpp"
@@ -75,6 +76,7 @@ class ProviderFlow {
   LinkText link_;
   std::optional<QrCode> link_qr_;  // the link as a QR code, made in this browser
   bool copied_ = false;
+  KioskSender kiosks_{redraw_};  // "send to a kiosk", beside the link
   std::unique_ptr<VisitDriver<ProviderVisit>> visit_;
   std::map<SessionId, std::string> notes_;  // what the provider is typing to each waiting guest
   std::string in_call_name_;                // the admitted guest's name, for the screen

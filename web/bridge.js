@@ -11,9 +11,11 @@
 //   - getUserMedia and the device list; mute and camera off (track.enabled);
 //   - <video> elements placed over rectangles the ImGui layout reserves;
 //   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
-//   - the vault: a provider's visit secret sealed under a non-extractable
-//     WebCrypto key, so it survives a reload of the tab;
-//   - the page: its address, the title, an ARIA live region, the clipboard;
+//   - the vault: a provider's visit secret (this tab) or a kiosk's own key
+//     (this device) sealed under a non-extractable WebCrypto key, so it
+//     survives a reload;
+//   - the page: its address, the title, an ARIA live region, the clipboard,
+//     fullscreen, forgetting a kiosk visit (history entry, tab storage);
 //   - arrival alerts: a WebAudio chime (after a gesture unlocked audio) and
 //     a system notification where the person allowed them.
 // Objects live in one handle table; C++ holds the integer handle. Closing a
@@ -123,7 +125,13 @@ var TesseraBridge = {
         order.push(node.id);
       }
       TesseraLayer.elements.forEach(function(el, id) {
-        if (!seen.has(id)) { el.remove(); TesseraLayer.elements.delete(id); }
+        if (seen.has(id)) return;
+        if (el.tagName === 'INPUT') {  // what was typed goes with the field
+          el.value = '';
+          delete el.dataset.sent;
+        }
+        el.remove();
+        TesseraLayer.elements.delete(id);
       });
       // Re-append only when the order changed, so focus and typing survive.
       var same = order.length === TesseraLayer.order.length &&
@@ -170,12 +178,13 @@ var TesseraBridge = {
     },
     get: function(id) { return TesseraJs.objects.get(id); },
     remove: function(id) { TesseraJs.objects.delete(id); },
-    // Calls fn with a C string copy of text that is freed afterwards.
+    // Calls fn with a C string copy of text that is wiped and freed
+    // afterwards (it may be a name someone typed).
     withString: function(text, fn) {
       var size = lengthBytesUTF8(text) + 1;
       var ptr = _malloc(size);
       stringToUTF8(text, ptr, size);
-      try { fn(ptr); } finally { _free(ptr); }
+      try { fn(ptr); } finally { HEAPU8.fill(0, ptr, ptr + size); _free(ptr); }
     },
     // A copy C++ owns (and frees).
     newString: function(text) {
@@ -232,6 +241,9 @@ var TesseraBridge = {
   // ---- local media: the camera and microphone of this page
   $TesseraMedia: {
     stream: null,
+    // Bumped by tessera_media_stop: an answer to an older request (its C++
+    // owner may be gone, as a kiosk's patient page is) is dropped.
+    generation: 0,
     audioOn: true,
     videoOn: true,
     peers: null,  // open peer entries, whose senders follow a device switch (a Set, made in init)
@@ -262,7 +274,9 @@ var TesseraBridge = {
   tessera_media_start__deps: ['$TesseraMedia', '$TesseraVideo', '$TesseraJs'],
   tessera_media_start: function(camera, microphone, user, onDone) {
     var cam = UTF8ToString(camera), mic = UTF8ToString(microphone);
-    var done = function(result) { {{{ makeDynCall('vii', 'onDone') }}}(user, result); };
+    var generation = TesseraMedia.generation;
+    var stale = function() { return generation !== TesseraMedia.generation; };
+    var done = function(result) { if (!stale()) {{{ makeDynCall('vii', 'onDone') }}}(user, result); };
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       setTimeout(function() { done(4); }, 0);
       return;
@@ -271,6 +285,7 @@ var TesseraBridge = {
       audio: mic ? { deviceId: { exact: mic } } : true,
       video: cam ? { deviceId: { exact: cam } } : true,
     }).then(function(stream) {
+      if (stale()) return stream.getTracks().forEach(function(t) { t.stop(); });
       var old = TesseraMedia.stream;
       TesseraMedia.stream = stream;
       TesseraMedia.applyEnabled();
@@ -328,15 +343,18 @@ var TesseraBridge = {
 
   tessera_media_stop__deps: ['$TesseraMedia', '$TesseraVideo'],
   tessera_media_stop: function() {
+    TesseraMedia.generation++;
     TesseraMedia.stop();
     TesseraVideo.show(0, null);
   },
 
   // JSON [{"kind":"camera"|"microphone","id","label"}]; labels are empty
   // until the page has permission.
-  tessera_media_list_devices__deps: ['$TesseraJs'],
+  tessera_media_list_devices__deps: ['$TesseraJs', '$TesseraMedia'],
   tessera_media_list_devices: function(user, onList) {
+    var generation = TesseraMedia.generation;
     var reply = function(list) {
+      if (generation !== TesseraMedia.generation) return;
       TesseraJs.withString(JSON.stringify(list), function(ptr) { {{{ makeDynCall('vii', 'onList') }}}(user, ptr); });
     };
     if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) {
@@ -544,10 +562,11 @@ var TesseraBridge = {
   },
 
   // ---- the vault: a provider's per-visit secret, kept across a reload of
-  // the tab. Sealed with AES-GCM under a non-extractable WebCrypto key kept
-  // in IndexedDB (a CryptoKey is stored as an object: no script can read its
-  // bytes); only the ciphertext goes to sessionStorage (this tab only, gone
-  // when it closes). Nothing is ever stored in clear.
+  // the tab, or a kiosk's own key, kept on the device. Sealed with AES-GCM
+  // under a non-extractable WebCrypto key kept in IndexedDB (a CryptoKey is
+  // stored as an object: no script can read its bytes); only the ciphertext
+  // goes to sessionStorage (this tab only, gone when it closes) or, when
+  // lasting, to localStorage. Nothing is ever stored in clear.
   $TesseraVault__deps: ['$TesseraJs'],
   $TesseraVault: {
     wrappingKey: function() {
@@ -572,6 +591,7 @@ var TesseraBridge = {
       });
     },
     slot: function(name) { return 'tessera.vault.' + name; },
+    storage: function(lasting) { return lasting ? localStorage : sessionStorage; },
     encode: function(bytes) {
       var s = '';
       for (var i = 0; i < bytes.length; ++i) s += String.fromCharCode(bytes[i]);
@@ -589,20 +609,22 @@ var TesseraBridge = {
   },
 
   tessera_vault_store__deps: ['$TesseraVault', '$TesseraJs'],
-  tessera_vault_store: function(name, bytes, size) {
+  tessera_vault_store: function(name, lasting, bytes, size) {
     var slot = TesseraVault.slot(UTF8ToString(name));
+    var storage = TesseraVault.storage(lasting);
     var clear = HEAPU8.slice(bytes, bytes + size);
     var iv = crypto.getRandomValues(new Uint8Array(12));
     TesseraVault.wrappingKey().then(function(key) {
       return crypto.subtle.encrypt(TesseraVault.params(iv, slot), key, clear);
     }).then(function(sealed) {
-      sessionStorage.setItem(slot, TesseraVault.encode(iv) + '.' + TesseraVault.encode(new Uint8Array(sealed)));
+      storage.setItem(slot, TesseraVault.encode(iv) + '.' + TesseraVault.encode(new Uint8Array(sealed)));
     }).catch(function(e) { TesseraJs.warn('vault store', e); }).finally(function() { clear.fill(0); });
   },
 
   tessera_vault_load__deps: ['$TesseraVault', '$TesseraJs', 'malloc', 'free'],
-  tessera_vault_load: function(name, user, onLoaded) {
+  tessera_vault_load: function(name, lasting, user, onLoaded) {
     var slot = TesseraVault.slot(UTF8ToString(name));
+    var storage = TesseraVault.storage(lasting);
     var reply = function(clear) {
       var ptr = clear ? _malloc(clear.length) : 0;
       if (ptr) HEAPU8.set(clear, ptr);
@@ -613,7 +635,7 @@ var TesseraBridge = {
       }
       if (clear) clear.fill(0);
     };
-    var stored = sessionStorage.getItem(slot);
+    var stored = storage.getItem(slot);
     var parts = stored ? stored.split('.') : [];
     if (parts.length !== 2) {
       setTimeout(function() { reply(null); }, 0);
@@ -624,13 +646,15 @@ var TesseraBridge = {
                                    TesseraVault.decode(parts[1]));
     }).then(function(clear) { reply(new Uint8Array(clear)); }, function(e) {
       TesseraJs.warn('vault load', e);
-      sessionStorage.removeItem(slot);
+      storage.removeItem(slot);
       reply(null);
     });
   },
 
   tessera_vault_erase__deps: ['$TesseraVault'],
-  tessera_vault_erase: function(name) { sessionStorage.removeItem(TesseraVault.slot(UTF8ToString(name))); },
+  tessera_vault_erase: function(name, lasting) {
+    TesseraVault.storage(lasting).removeItem(TesseraVault.slot(UTF8ToString(name)));
+  },
 
   // ---- the page
   tessera_page_href__deps: ['$TesseraJs'],
@@ -644,6 +668,22 @@ var TesseraBridge = {
     region.textContent = '';
     var words = UTF8ToString(text);
     setTimeout(function() { region.textContent = words; }, 50);
+  },
+
+  // Fullscreen for a kiosk. Browsers allow it only shortly after a tap (the
+  // page's transient activation), which the tap that asked for it gives.
+  tessera_page_fullscreen__deps: ['$TesseraJs'],
+  tessera_page_fullscreen: function() {
+    var root = document.documentElement;
+    if (document.fullscreenElement || !root.requestFullscreen) return;
+    root.requestFullscreen({ navigationUI: 'hide' }).catch(function(e) { TesseraJs.warn('requestFullscreen', e); });
+  },
+
+  // After a kiosk visit: this history entry becomes path (Back cannot
+  // return to the visit) and this tab's storage is emptied.
+  tessera_page_forget: function(path) {
+    history.replaceState(null, '', UTF8ToString(path));
+    sessionStorage.clear();
   },
 
   tessera_page_copy_text: function(text) {

@@ -81,6 +81,15 @@ TEST_CASE("text typed into the DOM input is taken once", "[a11y]") {
   CHECK_FALSE(tree.take_text_from_dom(2));
 }
 
+TEST_CASE("input no widget took is forgotten between kiosk visits", "[a11y]") {
+  AccessibilityTree tree;
+  tree.set_text_from_dom(2, "Ana Souza");
+  tree.request_activation(3);
+  tree.forget_input();
+  CHECK_FALSE(tree.take_text_from_dom(2));
+  CHECK_FALSE(tree.consume_activation(3));
+}
+
 TEST_CASE("items ImGui reports that no widget described are still mirrored", "[a11y]") {
   AccessibilityTree tree;
   tree.begin_frame();

@@ -83,14 +83,15 @@ TEST_CASE("root_and_index_html_serve_the_page_uncached", "[gateway][static_site]
   }
 }
 
-TEST_CASE("visit_and_share_links_serve_index_html_only_for_ids_of_the_protocol_shape",
+TEST_CASE("visit_share_and_kiosk_pages_serve_index_html_only_for_ids_of_the_protocol_shape",
           "[gateway][static_site]") {
   TempWebRoot temp;
   const auto site = open_site(temp);
   // base64url of 16 bytes: 22 characters, the last one canonical (4 zero bits).
   const std::string zero(22, 'A');
   const std::string id = "Zm9v-_09Zm9v-_09Zm9vAQ";
-  for (const std::string& target : {"/v/" + zero, "/v/" + id, "/s/" + id, "/v/" + id + "?x=1"}) {
+  for (const std::string& target : {"/v/" + zero, "/v/" + id, "/s/" + id, "/v/" + id + "?x=1", std::string("/kiosk"),
+                                    std::string("/kiosk?x=1")}) {
     INFO("target: " << target);
     const auto res = get(site, target);
     CHECK(res.result() == http::status::ok);
@@ -103,7 +104,8 @@ TEST_CASE("visit_and_share_links_serve_index_html_only_for_ids_of_the_protocol_s
            "/v/" + zero.substr(1) + "B",   // 4 low bits set: not canonical
            "/v/" + zero.substr(2) + "==",  // padding is not the protocol's
            "/v/" + zero.substr(1) + ".", "/v/" + zero.substr(1) + "+", "/v/" + zero + "/x",
-           "/v/%41" + zero.substr(1), "/v/../index.html", "/x/" + zero, "/V/" + zero}) {
+           "/v/%41" + zero.substr(1), "/v/../index.html", "/x/" + zero, "/V/" + zero, "/kiosk/",
+           "/kiosk/x", "/kiosks", "/Kiosk"}) {
     INFO("target: " << target);
     CHECK_FALSE(is_client_page_path(target));
     check_not_found(get(site, target));
