@@ -406,3 +406,13 @@ export async function expectMovingMedia(driver, who) {
 }
 
 export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$/);
+
+// ---- an operator's command line (`tessera-gateway kiosk enrol --label ...`)
+// on a clinic made by makeClinic: its data directory and key file; returns
+// what the command printed.
+export function operatorCommand(clinic, args) {
+  const given = clinic.gatewayArgs('');
+  const value = (flag) => given[given.indexOf(flag) + 1];
+  return execFileSync(requiredEnv('TESSERA_GATEWAY'),
+    [...args, '--data', value('--data'), '--key-file', value('--key-file')]).toString();
+}

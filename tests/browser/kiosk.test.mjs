@@ -8,13 +8,11 @@
 // localStorage, sessionStorage or IndexedDB, not in the history, and not in
 // the WebAssembly module's memory (the patient's name, the link secret).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  WAIT, button, collectPageProblems, enabled, expectMovingMedia, freePort, heading, launchBrowser, makeClinic,
-  recordPeers, requiredEnv, shownLink, signInProvider, startGateway,
+  WAIT, createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, operatorCommand, paragraphs,
+  providerSignsIn, requiredEnv, startClinicGateway, until,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
@@ -25,11 +23,6 @@ const PATIENT_NAME = 'Beatriz Kiosk-Patient';
 let clinic;
 let gateway;
 let browser;
-
-async function shot(page, name) {
-  mkdirSync(outDir, { recursive: true });
-  await page.screenshot({ path: path.join(outDir, `kiosk-${name}.png`) });
-}
 
 // An init script: keeps the module's WebAssembly.Memory where the test can
 // read it (the loader instantiates the verified bytes with WebAssembly.instantiate).
@@ -43,16 +36,8 @@ function keepWasmMemory() {
   };
 }
 
-async function newPage({ viewport = { width: 1024, height: 900 }, kiosk = false } = {}) {
-  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: true, hasTouch: kiosk });
-  const page = await context.newPage();
-  await page.addInitScript(recordPeers);
-  if (kiosk) await page.addInitScript(keepWasmMemory);
-  return page;
-}
-
 // Which of these byte strings occur in the module's memory.
-const inModuleMemory = (page, needles) => page.evaluate((lists) => {
+const inModuleMemory = (driver, needles) => driver.evaluate((lists) => {
   const heap = new Uint8Array(window.__wasmMemory.buffer);
   return lists.map((needle) => {
     const first = needle[0];
@@ -66,7 +51,7 @@ const inModuleMemory = (page, needles) => page.evaluate((lists) => {
 }, needles.map((n) => [...n]));
 
 // Everything the page keeps: both storages and every IndexedDB record.
-const pageStorage = (page) => page.evaluate(async () => {
+const pageStorage = (driver) => driver.evaluate(async () => {
   const out = { local: { ...localStorage }, session: { ...sessionStorage }, indexedDB: {} };
   for (const { name } of await indexedDB.databases()) {
     const db = await new Promise((resolve, reject) => {
@@ -94,12 +79,7 @@ const pageStorage = (page) => page.evaluate(async () => {
 
 before(async () => {
   clinic = makeClinic();
-  const port = await freePort();
-  gateway = await startGateway({
-    webRoot,
-    listen: `127.0.0.1:${port}`,
-    extraArgs: clinic.gatewayArgs(`https://127.0.0.1:${port}`),
-  });
+  gateway = await startClinicGateway(webRoot, clinic);
   browser = await launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
 });
 
@@ -111,57 +91,53 @@ after(async () => {
 
 test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it afterwards', async () => {
   // The operator enrols the tablet: a one-time code, printed once.
-  const printed = clinic.operator(['kiosk', 'enrol', '--label', KIOSK_LABEL]);
+  const printed = operatorCommand(clinic, ['kiosk', 'enrol', '--label', KIOSK_LABEL]);
   const code = /kiosk-code: ([A-Z2-7-]+)/.exec(printed)[1];
 
-  const kiosk = await newPage({ viewport: { width: 1024, height: 768 }, kiosk: true });
-  const kioskProblems = collectPageProblems(kiosk);
-  await kiosk.goto(`${gateway.url}/kiosk`);
-  await heading(kiosk, 'Set up this tablet').waitFor(WAIT);
-  await shot(kiosk, '01-enrol');
-  await kiosk.getByRole('textbox', { name: 'Enrolment code' }).fill(code.toLowerCase());
-  await (await enabled(kiosk, 'Enrol this tablet')).press('Enter');
-  await heading(kiosk, 'Waiting for your visit').waitFor(WAIT);
-  await shot(kiosk, '02-waiting');
+  const { driver: kiosk, page: kioskPage, problems: kioskProblems } =
+    await openInChromium(browser, `${gateway.url}/kiosk`, outDir, [keepWasmMemory]);
+  await kiosk.heading('Set up this tablet');
+  await kiosk.shot('kiosk-01-enrol');
+  await kiosk.fill('Enrolment code', code.toLowerCase());
+  await kiosk.press('Enrol this tablet');
+  await kiosk.heading('Waiting for your visit');
+  await kiosk.shot('kiosk-02-waiting');
 
   // The tablet's key survives a reload, sealed: nothing readable is stored.
-  await kiosk.waitForFunction(() => localStorage.getItem('tessera.vault.kiosk'), null, WAIT);
+  await kiosk.waitFor(() => localStorage.getItem('tessera.vault.kiosk'));
   const enrolled = await pageStorage(kiosk);
   assert.deepEqual(Object.keys(enrolled.local), ['tessera.vault.kiosk'], 'only the sealed key is kept on the device');
   assert.match(enrolled.local['tessera.vault.kiosk'], /^[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/, 'iv.ciphertext');
   assert.deepEqual(enrolled.indexedDB.tessera.keys, [{ key: 'wrap', kind: '[object CryptoKey]',
     text: 'CryptoKey extractable=false' }], 'the wrapping key cannot be read out');
-  await kiosk.reload();
-  await heading(kiosk, 'Waiting for your visit').waitFor(WAIT);
+  await kioskPage.reload();
+  await kiosk.heading('Waiting for your visit');
   const historyBefore = await kiosk.evaluate(() => history.length);
 
   // The provider sends a visit to the kiosk.
-  const provider = await newPage();
-  const providerProblems = collectPageProblems(provider);
-  await provider.goto(`${gateway.url}/`);
-  await signInProvider(provider, clinic);
-  await (await enabled(provider, 'Create a visit')).press('Enter');
-  const link = await shownLink(provider);
-  await provider.locator('#a11y-layer p', { hasText: `${KIOSK_LABEL}: ready` }).waitFor(WAIT);
-  await shot(provider, '03-provider-send-to-kiosk');
-  await (await enabled(provider, `Send to ${KIOSK_LABEL}`)).press('Enter');
-  await provider.locator('#a11y-layer p', { hasText: `Sent to ${KIOSK_LABEL}.` }).waitFor(WAIT);
+  const { provider, problems: providerProblems } = await providerSignsIn(browser, gateway, clinic, outDir);
+  const link = await createVisit(provider);
+  const says = async (driver, start) => (await paragraphs(driver)).some((p) => p.startsWith(start));
+  await until(() => says(provider, `${KIOSK_LABEL}: ready`), 'the provider sees the kiosk ready');
+  await provider.shot('kiosk-03-provider-send-to-kiosk');
+  await provider.press(`Send to ${KIOSK_LABEL}`);
+  await until(() => says(provider, `Sent to ${KIOSK_LABEL}.`), 'the provider sees the visit sent');
 
   // The tablet opens it: ready, then the patient's journey.
-  await heading(kiosk, 'Your visit is ready').waitFor(WAIT);
-  await shot(kiosk, '04-ready');
-  await (await enabled(kiosk, 'Tap to start')).press('Enter');
-  await heading(kiosk, 'Check your camera and microphone').waitFor(WAIT);
-  await kiosk.waitForFunction(() => document.fullscreenElement === document.documentElement, null, WAIT);
-  await kiosk.locator('video[data-slot=self]:not([hidden])').waitFor(WAIT);
-  await shot(kiosk, '05-device-check');
-  await (await enabled(kiosk, 'Continue')).press('Enter');
+  await kiosk.heading('Your visit is ready');
+  await kiosk.shot('kiosk-04-ready');
+  await kiosk.press('Tap to start');
+  await kiosk.heading('Check your camera and microphone');
+  await kiosk.waitFor(() => document.fullscreenElement === document.documentElement);
+  await kioskPage.locator('video[data-slot=self]:not([hidden])').waitFor(WAIT);
+  await kiosk.shot('kiosk-05-device-check');
+  await kiosk.press('Continue');
   // Typed letter by letter, as on a tablet: every keystroke makes copies of the name in the module.
-  await kiosk.getByRole('textbox', { name: 'Your name' }).pressSequentially(PATIENT_NAME);
-  await shot(kiosk, '06-name');
-  await (await enabled(kiosk, 'Join the waiting room')).press('Enter');
-  await heading(kiosk, 'You are in the waiting room').waitFor(WAIT);
-  await shot(kiosk, '07-waiting-room');
+  await kioskPage.getByRole('textbox', { name: 'Your name' }).pressSequentially(PATIENT_NAME);
+  await kiosk.shot('kiosk-06-name');
+  await kiosk.press('Join the waiting room');
+  await kiosk.heading('You are in the waiting room');
+  await kiosk.shot('kiosk-07-waiting-room');
 
   const fragment = link.split('#')[1];
   const secret = Buffer.from(fragment, 'base64url').subarray(1, 33);
@@ -171,15 +147,15 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   const during = await inModuleMemory(kiosk, needles);
   assert.ok(during[0] && during[2], `the search sees the name and the secret during the visit (${during})`);
 
-  await button(provider, `Admit ${PATIENT_NAME}`).press('Enter');
-  await heading(provider, `Visit with ${PATIENT_NAME}`).waitFor(WAIT);
-  await heading(kiosk, 'Your visit').waitFor(WAIT);
+  await provider.press(`Admit ${PATIENT_NAME}`);
+  await provider.heading(`Visit with ${PATIENT_NAME}`);
+  await kiosk.heading('Your visit');
   await Promise.all([expectMovingMedia(provider, 'provider'), expectMovingMedia(kiosk, 'kiosk')]);
-  await shot(kiosk, '08-call');
+  await kiosk.shot('kiosk-08-call');
 
-  await button(provider, 'End visit').press('Enter');
-  await heading(kiosk, 'Your visit has ended').waitFor(WAIT);
-  await shot(kiosk, '09-ended');
+  await provider.press('End visit');
+  await kiosk.heading('Your visit has ended');
+  await kiosk.shot('kiosk-09-ended');
 
   // Wiped: the module's memory, the media, the storage, the history.
   assert.deepEqual(await inModuleMemory(kiosk, needles), [false, false, false, false],
@@ -196,12 +172,12 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   }
   assert.equal(await kiosk.evaluate(() => location.pathname + location.search + location.hash), '/kiosk');
   assert.equal(await kiosk.evaluate(() => history.length), historyBefore, 'the visit added no history entry');
-  assert.equal(await kiosk.locator('#a11y-layer').getByText(PATIENT_NAME).count(), 0);
-  assert.equal(await kiosk.locator('#a11y-layer input').count(), 0, 'no field is left holding typed text');
+  assert.equal(await kioskPage.locator('#a11y-layer').getByText(PATIENT_NAME).count(), 0);
+  assert.equal(await kioskPage.locator('#a11y-layer input').count(), 0, 'no field is left holding typed text');
 
-  await (await enabled(kiosk, 'Done')).press('Enter');
-  await heading(kiosk, 'Waiting for your visit').waitFor(WAIT);
-  await shot(kiosk, '10-waiting-again');
+  await kiosk.press('Done');
+  await kiosk.heading('Waiting for your visit');
+  await kiosk.shot('kiosk-10-waiting-again');
 
   // The gateway saw no secret, name or code.
   const log = gateway.output();
@@ -211,6 +187,6 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   assert.deepEqual(kioskProblems.filter((p) => !/status of 401/.test(p)), [], 'no console errors on the kiosk');
   const unexpected = providerProblems.filter((p) => !/status of 401/.test(p));
   assert.deepEqual(unexpected, [], 'no console errors or CSP violations on the provider page');
-  await kiosk.context().close();
-  await provider.context().close();
+  await kioskPage.context().close();
+  await provider.page.context().close();
 });
