@@ -5,13 +5,16 @@
 // steps as visit.test.mjs (harness.mjs).
 //   patient (Firefox) opens the link, passes the device check, names itself, waits
 //   provider (Chromium) admits; both see moving remote video and hear audio;
-//   equal safety codes; the provider ends the visit and the patient sees the end
+//   equal safety codes; the patient mutes and turns the camera off and the provider
+//   sees it; the provider switches microphone and the patient still hears;
+//   the provider ends the visit and the patient sees the end
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
   collectPageProblems, createVisit, expectMovingMedia, firefoxDriver, launchBrowser, launchFirefox, makeClinic,
-  paragraphs, patientJoins, providerSignsIn, recordPeers, requiredEnv, safetyCode, startClinicGateway, until,
+  otherSideSeesMuteAndCamera, paragraphs, patientJoins, providerSignsIn, recordPage, requiredEnv, safetyCode,
+  startClinicGateway, switchesMicrophone, until,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
@@ -43,7 +46,7 @@ test('a patient in Firefox holds a whole visit with a provider in Chromium: movi
 
   const page = await firefox.newPage();
   await page.setViewport({ width: 1024, height: 900 });
-  await page.evaluateOnNewDocument(recordPeers);
+  await page.evaluateOnNewDocument(recordPage);
   const patientProblems = collectPageProblems(page);
   const patient = firefoxDriver(page, outDir);
   await page.goto(link);
@@ -65,8 +68,10 @@ test('a patient in Firefox holds a whole visit with a provider in Chromium: movi
   await patient.shot('firefox-04-patient-call');
   await provider.shot('firefox-05-provider-call');
 
-  await patient.press('Mute');
-  await patient.press('Unmute');
+  // Firefox's mute and camera off reach Chromium in words; Chromium's
+  // microphone switch (replaceTrack) reaches Firefox.
+  await otherSideSeesMuteAndCamera(patient, provider, PATIENT_NAME, 'firefox-05a-provider-sees-patient-muted');
+  await switchesMicrophone(provider, patient, 'provider (Chromium)');
 
   await provider.press('End visit');
   await patient.heading('Your visit has ended');

@@ -1,6 +1,7 @@
 // Shared by the browser tests: a real tessera-gateway on a free loopback port
 // and a real headless Chromium (Debian's), driven through playwright-core, or
 // Firefox ESR (Debian's) through puppeteer-core; and the steps of a visit.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -190,14 +191,16 @@ export function collectPageProblems(page) {
 // ---- a visit, step by step, through the accessible DOM layer by role and name.
 // The same steps drive a Chromium page (playwright-core) and a Firefox page
 // (puppeteer-core over WebDriver BiDi) through a driver with one face:
-// evaluate, waitFor (a page predicate), heading, press, fill, shot.
+// evaluate, waitFor (a page predicate), heading, press, fill, choose (an
+// option of a <select> picker, by index), shot.
 
 export const WAIT = { timeout: 30000 };
 
 // An init script: every RTCPeerConnection the page makes, so a test can read
-// getStats(); and a switch that holds animation frames back, as a background
+// getStats(); every system notification it shows (the real one is still
+// shown); and a switch that holds animation frames back, as a background
 // tab does.
-export function recordPeers() {
+export function recordPage() {
   window.__holdFrames = false;
   const held = [];
   const request = window.requestAnimationFrame.bind(window);
@@ -209,6 +212,16 @@ export function recordPeers() {
     window.__holdFrames = false;
     held.splice(0).forEach((f) => f());
   };
+  window.__notifications = [];
+  if (window.Notification) {
+    const RealNotification = window.Notification;
+    window.Notification = class extends RealNotification {
+      constructor(title, options) {
+        super(title, options);
+        window.__notifications.push({ title, body: options && options.body });
+      }
+    };
+  }
   window.__peers = [];
   const Original = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Original {
@@ -257,6 +270,7 @@ export function chromiumDriver(page, outDir) {
       await page.getByRole('button', { name, exact: true }).press('Enter');
     },
     fill: (name, text) => page.getByRole('textbox', { name }).fill(text),
+    choose: (name, index) => page.getByRole('combobox', { name }).selectOption({ index }),
     shot: (name) => screenshot(page, outDir, name),
   };
 }
@@ -283,6 +297,11 @@ export function firefoxDriver(page, outDir) {
     async fill(name, text) {
       await (await page.waitForSelector(aria('textbox', name), WAIT)).type(text);
     },
+    async choose(name, index) {
+      const picker = await page.waitForSelector(aria('combobox', name), WAIT);
+      const value = await picker.evaluate((el, i) => el.options[i].value, index);
+      await picker.select(value);
+    },
     shot: (name) => screenshot(page, outDir, name),
   };
 }
@@ -306,7 +325,7 @@ export const paragraphs = (driver) =>
 export async function openInChromium(browser, url, outDir, initScripts = []) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
-  for (const script of [recordPeers, ...initScripts]) await page.addInitScript(script);
+  for (const script of [recordPage, ...initScripts]) await page.addInitScript(script);
   const problems = collectPageProblems(page);
   await page.goto(url);
   return { driver: chromiumDriver(page, outDir), page, context, problems };
@@ -406,6 +425,70 @@ export async function expectMovingMedia(driver, who) {
 }
 
 export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$/);
+
+// In the page: whether a layer paragraph holds text (or, present false, none
+// does), and what the live region last announced.
+function layerSays({ text, present = true }) {
+  return [...document.querySelectorAll('#a11y-layer p')].some((p) => p.textContent.includes(text)) === present;
+}
+function announced(text) {
+  return document.getElementById('announcer').textContent === text;
+}
+
+// One side mutes and turns the camera off, then both back on: the other
+// side's screen and live region say each in words, then the words go.
+export async function otherSideSeesMuteAndCamera(muting, watching, name, shot) {
+  const muted = `${name} has muted their microphone.`;
+  const cameraOff = `${name}'s camera is off.`;
+  await muting.press('Mute');
+  await watching.waitFor(layerSays, { text: muted });
+  await watching.waitFor(announced, muted);
+  await muting.press('Turn camera off');
+  await watching.waitFor(layerSays, { text: cameraOff });
+  await watching.waitFor(announced, cameraOff);
+  await watching.waitFor(layerSays, { text: muted });
+  if (shot) await watching.shot(shot);
+  await muting.press('Unmute');
+  await muting.press('Turn camera on');
+  await muting.waitFor(buttonEnabled, 'Turn camera off');
+  await muting.waitFor(buttonEnabled, 'Mute');
+  await watching.waitFor(layerSays, { text: cameraOff, present: false });
+  await watching.waitFor(layerSays, { text: muted, present: false });
+  await watching.waitFor(announced, `${name} turned their camera back on.`);
+}
+
+// The options of the layer's <select> picker with this name.
+export const options = (driver, name) => driver.evaluate((label) => {
+  const picker = [...document.querySelectorAll('#a11y-layer select')].find((s) => s.getAttribute('aria-label') === label);
+  return picker ? { texts: [...picker.options].map((o) => o.text), selected: picker.selectedIndex } : null;
+}, name);
+
+// One side picks another microphone mid-call: the call sends the new
+// track on the same peer connection with no new offer (replaceTrack), and
+// the other side still hears it.
+export async function switchesMicrophone(switching, hearing, who) {
+  await switching.waitFor(() => {
+    const picker = [...document.querySelectorAll('#a11y-layer select')].find((s) => s.getAttribute('aria-label') === 'Microphone');
+    return !!picker && picker.options.length >= 2;
+  });
+  const { texts, selected } = await options(switching, 'Microphone');
+  const sent = () => switching.evaluate(() => {
+    const pc = window.__peers.find((p) => p.connectionState !== 'closed');
+    const audio = pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+    return { label: audio.track.label, sdp: pc.localDescription.sdp, peers: window.__peers.length };
+  });
+  const before = await sent();
+  const next = (Math.max(selected, 0) + 1) % texts.length;
+  await switching.choose('Microphone', next);
+  await switching.waitFor((label) => window.__peers.some((pc) => pc.getSenders()
+    .some((s) => s.track && s.track.kind === 'audio' && s.track.label === label)), texts[next]);
+  const after = await sent();
+  assert.notEqual(after.label, before.label, `${who}: another microphone is sent`);
+  assert.equal(after.sdp, before.sdp, `${who}: no renegotiation, the same local description`);
+  assert.equal(after.peers, before.peers, `${who}: the same peer connection`);
+  assert.equal((await options(switching, 'Microphone')).selected, next, `${who}: the picker shows the choice`);
+  await expectMovingMedia(hearing, `${who}: the other side after the switch`);
+}
 
 // ---- an operator's command line (`tessera-gateway kiosk enrol --label ...`)
 // on a clinic made by makeClinic: its data directory and key file; returns

@@ -5,15 +5,19 @@
 //   provider signs in, creates a visit, copies the link
 //   patient opens it, passes the device check, types a name, waits, gets a note
 //   provider admits; both see moving remote video and hear audio; equal safety codes
+//   patient mutes and turns the camera off; the provider's screen says so, then clears
+//   patient switches microphone mid-call (no renegotiation) and moves the self view
 //   provider ends the visit; the patient sees the end screen
-// Also: a provider reloading mid-wait still admits; a link whose secret was
-// changed never gets in; a damaged link says so.
+// Also: a provider reloading mid-wait still admits; an arrival reaches a tab
+// that draws no frames (title count, live region, notification) and that guest,
+// denied, never gets media; a link whose
+// secret was changed never gets in; a damaged link says so.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  WAIT, createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, patientJoins,
-  providerSignsIn, requiredEnv, safetyCode, shownLink, startClinicGateway,
+  WAIT, createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, otherSideSeesMuteAndCamera,
+  patientJoins, providerSignsIn, requiredEnv, safetyCode, shownLink, startClinicGateway, switchesMicrophone,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
@@ -57,6 +61,11 @@ after(async () => {
 test('a provider and a patient hold a whole visit with moving video, audio and equal safety codes', async () => {
   const link = await createVisit(provider);
   assert.match(link, /^https:\/\/127\.0\.0\.1:\d+\/v\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{87}$/);
+  // The link's QR code, drawn by the page beside the copy button: a square with a name.
+  const qr = providerPage.getByRole('img', { name: 'QR code of the patient link' });
+  await qr.waitFor(WAIT);
+  const qrBox = await qr.boundingBox();
+  assert.ok(qrBox.width >= 100 && Math.abs(qrBox.width - qrBox.height) < 1, `a square QR code (${qrBox.width}x${qrBox.height})`);
   await provider.shot('visit-03-provider-waiting-room-empty');
 
   const { patient: patientDriver, page: patient, problems: patientProblems } = await patientJoinsAt(link, PATIENT_NAME);
@@ -89,9 +98,33 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await patientDriver.shot('visit-07-patient-call');
   await provider.shot('visit-08-provider-call');
 
-  // Mute works through the layer and the button says what it will do next.
-  await button(patient, 'Mute').press('Enter');
-  await button(patient, 'Unmute').waitFor(WAIT);
+  // Mute and camera off work through the layer, the buttons say what they
+  // will do next, and the provider's screen and live region say so in words.
+  await otherSideSeesMuteAndCamera(patientDriver, provider, PATIENT_NAME, 'visit-08a-provider-sees-patient-muted');
+  await switchesMicrophone(patientDriver, provider, 'patient');
+
+  // The self view moves: a button steps it to the next corner, a drag takes it anywhere in the window.
+  const selfView = () => patient.locator('video[data-slot=self]').boundingBox();
+  const home = await selfView();
+  await button(patient, 'Move your picture').press('Enter');
+  await patient.waitForFunction(({ x, y }) => {
+    const r = document.querySelector('video[data-slot=self]').getBoundingClientRect();
+    return r.x !== x || r.y !== y;
+  }, home, WAIT);
+  const cornered = await selfView();
+  // Towards the middle of the window, so nothing clamps the move.
+  const viewport = patient.viewportSize();
+  const dx = cornered.x < viewport.width / 2 ? 120 : -120;
+  const dy = cornered.y < viewport.height / 2 ? 90 : -90;
+  await patient.mouse.move(cornered.x + cornered.width / 2, cornered.y + cornered.height / 2);
+  await patient.mouse.down();
+  await patient.mouse.move(cornered.x + cornered.width / 2 + dx, cornered.y + cornered.height / 2 + dy, { steps: 6 });
+  await patient.mouse.up();
+  await patient.waitForFunction(({ x, y }) => {
+    const r = document.querySelector('video[data-slot=self]').getBoundingClientRect();
+    return Math.abs(r.x - x) < 2 && Math.abs(r.y - y) < 2;
+  }, { x: cornered.x + dx, y: cornered.y + dy }, WAIT);
+  await patientDriver.shot('visit-07a-patient-call-moved-self-view');
 
   await button(providerPage, 'End visit').press('Enter');
   await patient.getByRole('heading', { name: 'Your visit has ended' }).waitFor(WAIT);
@@ -151,16 +184,34 @@ test('a provider who reloads the tab mid-wait keeps the visit and can still admi
 test('an arrival is announced while the provider tab draws no frames, as in the background', async () => {
   await createVisit(provider);
   const link = await shownLink(provider);
+  // The provider asks for notifications with a button; the browser grants them.
+  await providerPage.context().grantPermissions(['notifications'], { origin: gateway.url });
+  await provider.press('Alert me when a patient arrives');
+  await providerPage.locator('#a11y-layer p', { hasText: /you will hear a chime and get a notification/ }).waitFor(WAIT);
+  await button(providerPage, 'Alert me when a patient arrives').waitFor({ state: 'detached', ...WAIT });
+  await provider.shot('visit-14-provider-alerts-on');
   await providerPage.evaluate(() => { window.__holdFrames = true; });
   const { page: patient } = await patientJoinsAt(link, 'Lea Weber');
-  // The visit runs on socket callbacks: the title and the live region change without a frame.
-  await providerPage.waitForFunction(() => document.title.startsWith('(1) '), null, WAIT);
+  // The visit runs on socket callbacks: the title, the live region and a
+  // system notification (without the patient's name) come without a frame.
+  await providerPage.waitForFunction(() => document.title === '(1) Tessera', null, WAIT);
   assert.match(await providerPage.locator('#announcer').textContent(), /patient is waiting/);
+  await providerPage.waitForFunction(() => window.__notifications.length === 1, null, WAIT);
+  const [notification] = await providerPage.evaluate(() => window.__notifications);
+  assert.deepEqual(notification, { title: 'Tessera', body: 'A patient is waiting' });
   assert.equal(await button(providerPage, 'Admit Lea Weber').count(), 0, 'no frame was drawn meanwhile');
   await providerPage.evaluate(() => window.__releaseFrames());
   await button(providerPage, 'Admit Lea Weber').waitFor(WAIT);
+  // A guest never admitted never gets media: no connected peer, no remote video, on either side.
+  const noMedia = () => ({
+    connected: window.__peers.filter((pc) => pc.connectionState === 'connected').length,
+    remoteShown: document.querySelectorAll('video[data-slot=remote]:not([hidden])').length,
+  });
+  assert.deepEqual(await patient.evaluate(noMedia), { connected: 0, remoteShown: 0 }, 'the waiting guest has no media');
   await button(providerPage, 'Deny Lea Weber').press('Enter');
   await patient.getByRole('heading', { name: 'You were not let in' }).waitFor(WAIT);
+  assert.deepEqual(await patient.evaluate(noMedia), { connected: 0, remoteShown: 0 }, 'the denied guest has no media');
+  assert.deepEqual(await providerPage.evaluate(noMedia), { connected: 0, remoteShown: 0 }, 'the provider got none from them');
   await providerPage.waitForFunction(() => document.title === 'Tessera', null, WAIT);
   await button(providerPage, 'End visit').press('Enter');
   await provider.heading('The visit has ended');
