@@ -158,8 +158,18 @@ export function makeClinic({ login = 'dr-lee', password = 'correct horse battery
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
     '-days', '2', '-subj', '/CN=Tessera test', '-addext', 'subjectAltName=IP:127.0.0.1',
     '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  let usedStep = -1;
   return {
     login, password, totpSecret,
+    // A code for the next sign-in. The gateway takes each 30 s step's code
+    // once (a replayed code is refused), so a second sign-in within the same
+    // step waits for the next one, as a person would.
+    async nextCode() {
+      const step = () => Math.floor(Date.now() / 30000);
+      while (step() <= usedStep) await new Promise((resolve) => setTimeout(resolve, 30000 - (Date.now() % 30000) + 50));
+      usedStep = step();
+      return totpCode(totpSecret);
+    },
     gatewayArgs: (origin) => ['--tls-cert', cert, '--tls-key', key, '--allow-origin', origin,
       '--data', data, '--key-file', keyFile],
     tlsArgs: () => ['--tls-cert', cert, '--tls-key', key],
@@ -338,7 +348,7 @@ export async function providerSignsIn(browser, gateway, clinic, outDir, shots = 
   if (shots.signIn) await provider.shot(shots.signIn);
   await provider.fill('Login', clinic.login);
   await provider.fill('Password', clinic.password);
-  await provider.fill('Code from your authenticator app', totpCode(clinic.totpSecret));
+  await provider.fill('Code from your authenticator app', await clinic.nextCode());
   await provider.press('Sign in');
   await provider.heading('Start a visit');
   if (shots.start) await provider.shot(shots.start);
