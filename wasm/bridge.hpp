@@ -45,6 +45,9 @@ void tessera_media_start(const char* camera_id, const char* microphone_id, void*
 void tessera_media_set_enabled(int audio, int video);
 // The microphone's level now, 0-100, or -1 while it cannot be measured.
 int tessera_media_level();
+// The level is no longer asked for: the meter's audio context goes (a
+// running one keeps the browser's audio service busy through the call).
+void tessera_media_level_stop();
 void tessera_media_stop();
 // JSON [{"kind": "camera"|"microphone", "id", "label"}].
 void tessera_media_list_devices(void* user, TesseraUserTextFn on_list);
@@ -102,7 +105,8 @@ void tessera_page_warn(const char* step, const char* error);
 
 // ---- Arrival alerts (the provider's tab may be in the background).
 // Browsers let a page make sound only after a person's gesture: call from one
-// (a button press) to make the audio context; later chimes then play.
+// (a button press) to make the audio context; later chimes then play. It is
+// suspended between chimes, so a waiting room or a call costs no audio work.
 void tessera_sound_unlock();
 // A short two-note chime, if the audio context was unlocked.
 void tessera_sound_chime();

@@ -60,6 +60,8 @@ void LocalMedia::apply_enabled() {
 
 int LocalMedia::level() const { return state_ == State::on ? tessera_media_level() : -1; }
 
+void LocalMedia::stop_level() { tessera_media_level_stop(); }
+
 void LocalMedia::stop() {
   if (state_ == State::off) return;
   tessera_media_stop();

@@ -34,6 +34,8 @@ class LocalMedia {
 
   // The microphone's level (0-100), or -1 while it cannot be measured.
   [[nodiscard]] int level() const;
+  // The level is no longer shown: its measuring stops until level() is asked again.
+  void stop_level();
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] bool muted() const { return muted_; }
   [[nodiscard]] bool camera_off() const { return camera_off_; }

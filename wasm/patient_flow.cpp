@@ -152,7 +152,7 @@ void PatientFlow::on_clock(void* user) {
 void PatientFlow::on_meter(void* user) {
   auto* self = static_cast<PatientFlow*>(user);
   self->meter_ = 0;
-  if (self->step_ != Step::device_check) return;
+  if (self->step_ != Step::device_check) return self->media_.stop_level();
   const int level = self->media_.level() / kMeterStep * kMeterStep;
   if (level != self->shown_level_) self->redraw_();
   self->meter_ = emscripten_set_timeout(on_meter, kMeterMs, self);

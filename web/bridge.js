@@ -254,11 +254,14 @@ var TesseraBridge = {
       s.getVideoTracks().forEach(function(t) { t.enabled = TesseraMedia.videoOn; });
     },
     meter: null,  // the level meter's AudioContext and analyser, while one is used
+    stopMeter: function() {
+      if (TesseraMedia.meter) TesseraMedia.meter.context.close();
+      TesseraMedia.meter = null;
+    },
     stop: function() {
       if (TesseraMedia.stream) TesseraMedia.stream.getTracks().forEach(function(t) { t.stop(); });
       TesseraMedia.stream = null;
-      if (TesseraMedia.meter) TesseraMedia.meter.context.close();
-      TesseraMedia.meter = null;
+      TesseraMedia.stopMeter();
     },
     // getUserMedia's errors, as wasm/bridge.hpp's TesseraMediaResult.
     resultOf: function(e) {
@@ -333,6 +336,9 @@ var TesseraBridge = {
     var db = 10 * Math.log10(sum / m.data.length + 1e-12);
     return Math.max(0, Math.min(100, Math.round((db + 50) * 2)));
   },
+
+  tessera_media_level_stop__deps: ['$TesseraMedia'],
+  tessera_media_level_stop: function() { TesseraMedia.stopMeter(); },
 
   tessera_media_set_enabled__deps: ['$TesseraMedia'],
   tessera_media_set_enabled: function(audio, video) {
@@ -699,6 +705,22 @@ var TesseraBridge = {
   // ---- arrival alerts: a chime through WebAudio and a system notification
   $TesseraAlert: {
     audio: null,  // the AudioContext, made during a person's gesture
+    quiet: 0,     // the timer that suspends it after a chime
+    // Two short notes, 880 then 660 Hz.
+    play: function(context) {
+      [880, 660].forEach(function(frequency, i) {
+        var start = context.currentTime + i * 0.18;
+        var tone = context.createOscillator();
+        var gain = context.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.16);
+        tone.connect(gain).connect(context.destination);
+        tone.start(start);
+        tone.stop(start + 0.17);
+      });
+    },
     NOTIFY: { 'default': 0, 'granted': 1, 'denied': 2 },
     permission: function() {
       if (typeof Notification === 'undefined') return -1;
@@ -711,25 +733,22 @@ var TesseraBridge = {
   tessera_sound_unlock: function() {
     if (typeof AudioContext === 'undefined') return;
     if (!TesseraAlert.audio) TesseraAlert.audio = new AudioContext();
-    TesseraAlert.audio.resume().catch(function() {});
+    // Started during the gesture, which lets later chimes resume it; then
+    // suspended: a running context costs the audio service CPU all along.
+    var context = TesseraAlert.audio;
+    context.resume().then(function() { if (!TesseraAlert.quiet) return context.suspend(); }).catch(function() {});
   },
 
   tessera_sound_chime__deps: ['$TesseraAlert'],
   tessera_sound_chime: function() {
     var context = TesseraAlert.audio;
-    if (!context || context.state !== 'running') return;
-    [880, 660].forEach(function(frequency, i) {
-      var start = context.currentTime + i * 0.18;
-      var tone = context.createOscillator();
-      var gain = context.createGain();
-      tone.frequency.value = frequency;
-      gain.gain.setValueAtTime(0.0001, start);
-      gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.16);
-      tone.connect(gain).connect(context.destination);
-      tone.start(start);
-      tone.stop(start + 0.17);
-    });
+    if (!context) return;
+    clearTimeout(TesseraAlert.quiet);
+    TesseraAlert.quiet = setTimeout(function() {
+      TesseraAlert.quiet = 0;
+      context.suspend().catch(function() {});
+    }, 1000);
+    context.resume().then(function() { TesseraAlert.play(context); }).catch(function() {});
   },
 
   tessera_notify_permission__deps: ['$TesseraAlert'],

@@ -208,8 +208,8 @@ export const WAIT = { timeout: 30000 };
 
 // An init script: every RTCPeerConnection the page makes, so a test can read
 // getStats(); every system notification it shows (the real one is still
-// shown); and a switch that holds animation frames back, as a background
-// tab does.
+// shown); every AudioContext and how many tones it made; and a switch that
+// holds animation frames back, as a background tab does.
 export function recordPage() {
   window.__holdFrames = false;
   const held = [];
@@ -229,6 +229,21 @@ export function recordPage() {
       constructor(title, options) {
         super(title, options);
         window.__notifications.push({ title, body: options && options.body });
+      }
+    };
+  }
+  window.__audioContexts = [];
+  window.__tones = 0;
+  if (window.AudioContext) {
+    const RealAudioContext = window.AudioContext;
+    window.AudioContext = class extends RealAudioContext {
+      constructor(...args) {
+        super(...args);
+        window.__audioContexts.push(this);
+      }
+      createOscillator() {
+        window.__tones += 1;
+        return super.createOscillator();
       }
     };
   }

@@ -67,6 +67,8 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   const qrBox = await qr.boundingBox();
   assert.ok(qrBox.width >= 100 && Math.abs(qrBox.width - qrBox.height) < 1, `a square QR code (${qrBox.width}x${qrBox.height})`);
   await provider.shot('visit-03-provider-waiting-room-empty');
+  // Before the browser was asked, the waiting room offers the alerts.
+  await button(providerPage, 'Alert me when a patient arrives').waitFor(WAIT);
 
   const { patient: patientDriver, page: patient, problems: patientProblems } = await patientJoinsAt(link, PATIENT_NAME);
   await patientDriver.shot('visit-04-patient-waiting');
@@ -97,6 +99,13 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   }
   await patientDriver.shot('visit-07-patient-call');
   await provider.shot('visit-08-provider-call');
+  // In the call no page keeps an audio context running (the microphone
+  // meter's closes after the device check, the chime's is suspended between
+  // chimes): a running one costs the browser's audio service CPU all along.
+  for (const page of [patient, providerPage]) {
+    await page.waitForFunction(() => window.__audioContexts.length > 0 &&
+      window.__audioContexts.every((c) => c.state !== 'running'), null, WAIT);
+  }
 
   // Mute and camera off work through the layer, the buttons say what they
   // will do next, and the provider's screen and live region say so in words.
@@ -182,14 +191,15 @@ test('a provider who reloads the tab mid-wait keeps the visit and can still admi
 });
 
 test('an arrival is announced while the provider tab draws no frames, as in the background', async () => {
+  // The provider has allowed notifications (the browser's permission): the
+  // waiting room says what will alert them and offers no "Alert me" button.
+  await providerPage.context().grantPermissions(['notifications'], { origin: gateway.url });
   await createVisit(provider);
   const link = await shownLink(provider);
-  // The provider asks for notifications with a button; the browser grants them.
-  await providerPage.context().grantPermissions(['notifications'], { origin: gateway.url });
-  await provider.press('Alert me when a patient arrives');
   await providerPage.locator('#a11y-layer p', { hasText: /you will hear a chime and get a notification/ }).waitFor(WAIT);
-  await button(providerPage, 'Alert me when a patient arrives').waitFor({ state: 'detached', ...WAIT });
+  assert.equal(await button(providerPage, 'Alert me when a patient arrives').count(), 0);
   await provider.shot('visit-14-provider-alerts-on');
+  const tonesBefore = await providerPage.evaluate(() => window.__tones);
   await providerPage.evaluate(() => { window.__holdFrames = true; });
   const { page: patient } = await patientJoinsAt(link, 'Lea Weber');
   // The visit runs on socket callbacks: the title, the live region and a
@@ -199,6 +209,8 @@ test('an arrival is announced while the provider tab draws no frames, as in the 
   await providerPage.waitForFunction(() => window.__notifications.length === 1, null, WAIT);
   const [notification] = await providerPage.evaluate(() => window.__notifications);
   assert.deepEqual(notification, { title: 'Tessera', body: 'A patient is waiting' });
+  // And the chime: two tones from the audio context the Create a visit press unlocked.
+  await providerPage.waitForFunction((before) => window.__tones === before + 2, tonesBefore, WAIT);
   assert.equal(await button(providerPage, 'Admit Lea Weber').count(), 0, 'no frame was drawn meanwhile');
   await providerPage.evaluate(() => window.__releaseFrames());
   await button(providerPage, 'Admit Lea Weber').waitFor(WAIT);

@@ -15,14 +15,17 @@
 //        resource; budget <= 600 KB. Baseline: the same files uncompressed.
 // admit  from the provider pressing Admit to the first remote video frame
 //        shown on the patient's and the provider's page, median of --runs
-//        (default 5); budget <= 1.5 s. Baseline: a plain page's loopback
-//        RTCPeerConnection pair, from creating the connections to the first
-//        remote frame (tools/bench/plain_call), median of as many loads.
+//        (default 5); budget <= 1.5 s. Baseline: the plain call
+//        (tools/bench/plain_call: two plain pages, one per person, each
+//        showing its camera and the other's over one RTCPeerConnection, the
+//        offer and answer carried by this script), from the offer to the
+//        first remote frame on both pages, median of as many calls.
 // cpu    CPU time (/proc utime + stime) of the browser's renderer and GPU
 //        processes over --seconds (default 60) during a call (provider and
-//        patient pages), beside the plain page showing the same two fake
-//        streams in <video> elements over a loopback RTCPeerConnection pair,
-//        each in its own fresh browser, one after the other; budget <= 1.2x.
+//        patient pages, each showing the other and itself), beside the plain
+//        call's two pages showing the same streams in <video> elements of the
+//        same sizes, each in its own fresh browser, one after the other;
+//        budget <= 1.2x.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,16 +168,30 @@ function recordAdmitTimes() {
   new MutationObserver(arm).observe(document, { childList: true, subtree: true });
 }
 
+// The plain call: two plain pages in their own contexts, as two people;
+// this script carries the offer and the answer. Resolves once both show the
+// other's video, with when the offer was made and those first frames (epoch ms).
 async function plainCall(browser, url) {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => window.plainCallError ||
-    (window.plainCall && window.plainCall.firstFrame['remote-a'] && window.plainCall.firstFrame['remote-b']),
-  null, H.WAIT);
-  const result = await page.evaluate(() => window.plainCallError || window.plainCall.firstFrame);
-  if (typeof result === 'string') throw new Error(`plain call page: ${result}`);
-  return { context, page, firstFrame: result };
+  const sides = [];
+  for (let i = 0; i < 2; ++i) {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.evaluate(() => window.plainSide.start());
+    sides.push({ context, page });
+  }
+  const [a, b] = sides.map((side) => side.page);
+  const offer = await a.evaluate(() => window.plainSide.offer());
+  const answer = await b.evaluate((sdp) => window.plainSide.answer(sdp), offer);
+  await a.evaluate((sdp) => window.plainSide.accept(sdp), answer);
+  const firstFrames = await Promise.all(sides.map(async ({ page }) =>
+    (await page.waitForFunction(() => window.plainSide.firstRemoteFrame, null, H.WAIT)).jsonValue()));
+  return {
+    pages: [a, b],
+    offered: await a.evaluate(() => window.plainSide.called),
+    firstFrames,
+    close: () => Promise.all(sides.map(({ context }) => context.close())),
+  };
 }
 
 async function benchAdmit(browser, gateway, clinic, plainUrl) {
@@ -198,9 +215,9 @@ async function benchAdmit(browser, gateway, clinic, plainUrl) {
   await provider.page.context().close();
   const plainTimes = [];
   for (let i = 0; i < runs; ++i) {
-    const { context, firstFrame } = await plainCall(browser, plainUrl);
-    plainTimes.push(Math.max(firstFrame['remote-a'], firstFrame['remote-b']));
-    await context.close();
+    const plain = await plainCall(browser, plainUrl);
+    plainTimes.push(Math.max(...plain.firstFrames) - plain.offered);
+    await plain.close();
   }
   const p = median(patientTimes);
   const q = median(providerTimes);
@@ -208,7 +225,7 @@ async function benchAdmit(browser, gateway, clinic, plainUrl) {
   console.log(`  patient page:  ${ms(p)}  (runs: ${patientTimes.map(ms).join(', ')})`);
   console.log(`  provider page: ${ms(q)}  (runs: ${providerTimes.map(ms).join(', ')})`);
   console.log(`  budget <= 1500 ms on both sides: ${verdict(p <= 1500 && q <= 1500)}` +
-    `   (baseline, plain loopback RTCPeerConnection pair to both first frames: ${ms(median(plainTimes))})`);
+    `   (baseline, the plain call from its offer to both first frames: ${ms(median(plainTimes))})`);
 }
 
 // ---------------------------------------------------------------- c. cpu
@@ -281,14 +298,15 @@ async function benchCpu(gateway, clinic, plainUrl) {
 
   const plainMarker = '--tessera-bench=plain';
   const plain = await H.launchBrowser({ extraArgs: [AUTOPLAY, plainMarker] });
-  const { page } = await plainCall(plain, plainUrl);
-  const baseline = await cpuOver(plainMarker, () => remoteFrames(page));
+  const { pages } = await plainCall(plain, plainUrl);
+  const baseline = await cpuOver(plainMarker,
+    async () => (await remoteFrames(pages[0])) + (await remoteFrames(pages[1])));
   await plain.close();
 
   const ratio = inCall.rendererGpu / baseline.rendererGpu;
   const types = [...new Set([...Object.keys(inCall.byType), ...Object.keys(baseline.byType)])].sort();
   console.log(`\n== c. CPU over ${seconds} s, headless Chromium (CPU seconds per process type; ${TICK} ticks/s)`);
-  console.log(`  ${pad('process type', 24)} ${pad('call page', 12)} plain page`);
+  console.log(`  ${pad('process type', 24)} ${pad('call pages', 12)} plain pages`);
   for (const t of types) {
     console.log(`  ${pad(t, 24)} ${pad((inCall.byType[t] || 0).toFixed(2), 12)} ${(baseline.byType[t] || 0).toFixed(2)}`);
   }

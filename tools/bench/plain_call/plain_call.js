@@ -1,37 +1,67 @@
-// Two fake streams, two peer connections on loopback: a sends its stream to
-// b, b sends its own to a. window.plainCall says when the first remote frame
-// showed on each side (ms from creating the connections, the cameras
-// already running), for the benchmark.
+// One side of a plain call (see index.html). The benchmark calls, in order:
+//   await plainSide.start()          camera and microphone on, shown
+//   sdp = await plainSide.offer()    on one page (ICE candidates gathered into it)
+//   sdp = await plainSide.answer(sdp) on the other
+//   await plainSide.accept(sdp)      on the first
+// and reads plainSide.called (epoch ms of offer() or answer()) and
+// plainSide.firstRemoteFrame (epoch ms, once the other side's video shows).
 'use strict';
 
-async function main() {
-  const [streamA, streamB] = await Promise.all([
-    navigator.mediaDevices.getUserMedia({ audio: true, video: true }),
-    navigator.mediaDevices.getUserMedia({ audio: true, video: true }),
-  ]);
-  const started = performance.now();  // as the call's figure: the cameras already run
-  const a = new RTCPeerConnection();
-  const b = new RTCPeerConnection();
-  a.onicecandidate = (e) => { if (e.candidate) b.addIceCandidate(e.candidate); };
-  b.onicecandidate = (e) => { if (e.candidate) a.addIceCandidate(e.candidate); };
-  const firstFrame = {};
-  const show = (id, stream) => {
-    const video = document.getElementById(id);
-    video.style.width = '480px';  // about the call page's remote video (the CSP allows no inline style)
-    video.srcObject = stream;
-    video.requestVideoFrameCallback(() => { firstFrame[id] = performance.now() - started; });
-  };
-  show('local-a', streamA);
-  show('local-b', streamB);
-  a.ontrack = (e) => { if (e.track.kind === 'video') show('remote-a', e.streams[0]); };
-  b.ontrack = (e) => { if (e.track.kind === 'video') show('remote-b', e.streams[0]); };
-  streamA.getTracks().forEach((t) => a.addTrack(t, streamA));
-  streamB.getTracks().forEach((t) => b.addTrack(t, streamB));
-  await a.setLocalDescription(await a.createOffer());
-  await b.setRemoteDescription(a.localDescription);
-  await b.setLocalDescription(await b.createAnswer());
-  await a.setRemoteDescription(b.localDescription);
-  window.plainCall = { firstFrame, peers: [a, b] };
+const now = () => performance.timeOrigin + performance.now();
+
+// About the call page's sizes at the benchmark's 1024x900 window (the CSP
+// allows no inline style, so they are set here).
+function show(id, stream, width) {
+  const video = document.getElementById(id);
+  video.style.width = `${width}px`;
+  video.srcObject = stream;
+  return video;
 }
 
-main().catch((e) => { window.plainCallError = String(e); });
+// No trickle: the description carries every candidate once gathering ends.
+function gathered(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') resolve();
+    });
+  });
+}
+
+let pc = null;
+
+window.plainSide = {
+  called: null,
+  firstRemoteFrame: null,
+
+  async start() {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    show('local', stream, 160);
+    pc = new RTCPeerConnection();
+    pc.ontrack = (e) => {
+      if (e.track.kind !== 'video') return;
+      const video = show('remote', e.streams[0], 560);
+      video.requestVideoFrameCallback(() => { window.plainSide.firstRemoteFrame = now(); });
+    };
+    stream.getTracks().forEach((t) => pc.addTrack(t, stream));
+  },
+
+  async offer() {
+    window.plainSide.called = now();
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    return pc.localDescription.sdp;
+  },
+
+  async answer(sdp) {
+    window.plainSide.called = now();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    return pc.localDescription.sdp;
+  },
+
+  async accept(sdp) {
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+  },
+};
