@@ -4,7 +4,6 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <string>
 
 #include "wasm/bridge.hpp"
+#include "wasm/imgui_renderer.hpp"
 #include "wasm/widgets.hpp"
 
 namespace tessera::client {
@@ -70,7 +70,10 @@ bool ClientApp::start() {
   g.TestEngineHookItems = true;
 
   ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!renderer_.init()) {
+    tessera_bridge_fail("This browser could not start the Tessera window.");
+    return false;
+  }
 
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, false,
                                  [](int, const EmscriptenUiEvent*, void* user) -> EM_BOOL {
@@ -202,7 +205,7 @@ void ClientApp::load_fonts() {
     // The loader always provides the font; the bitmap fallback keeps the page usable.
     body_font_ = heading_font_ = io.Fonts->AddFontDefault();
   }
-  ImGui_ImplOpenGL3_DestroyDeviceObjects();  // NewFrame rebuilds them with the new atlas
+  renderer_.upload_fonts();
   ImGui::GetStyle() = ImGuiStyle();
   ImGui::StyleColorsLight();
   ImGuiStyle& style = ImGui::GetStyle();
@@ -215,7 +218,6 @@ void ClientApp::load_fonts() {
 
 void ClientApp::draw_frame() {
   fit_canvas();
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   a11y_.begin_frame();
@@ -249,7 +251,7 @@ void ClientApp::draw_frame() {
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.96f, 0.97f, 0.98f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  renderer_.render(*ImGui::GetDrawData(), fb_w, fb_h);
 
   place_videos(ui.videos);
   if (auto update = a11y_.take_update()) {

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "wasm/accessibility_tree.hpp"
+#include "wasm/imgui_renderer.hpp"
 #include "wasm/kiosk_flow.hpp"
 #include "wasm/patient_flow.hpp"
 #include "wasm/provider_flow.hpp"
@@ -53,6 +54,7 @@ class ClientApp {
 
   GLFWwindow* window_ = nullptr;
   AccessibilityTree a11y_;
+  ImGuiRenderer renderer_;
   std::unique_ptr<PatientFlow> patient_;
   std::unique_ptr<ProviderFlow> provider_;
   std::unique_ptr<KioskFlow> kiosk_;

@@ -10,7 +10,7 @@
 #   tessera::beast    Boost.Beast/Asio + OpenSSL (native only)
 #   tessera::sqlite   SQLite         (native only)
 #   tessera::qrencode libqrencode    (native only: the account command's QR code)
-#   tessera::imgui    Dear ImGui 1.86 + GLFW/WebGL2 backends (wasm only)
+#   tessera::imgui    Dear ImGui 1.86 + its GLFW backend (wasm only; wasm/imgui_renderer draws)
 
 set(TESSERA_THIRD_PARTY_DIR "${PROJECT_SOURCE_DIR}/build/third_party" CACHE PATH
     "Where tools/setup.sh unpacks Debian source packages built for WebAssembly")
@@ -111,7 +111,7 @@ add_library(tessera::sodium ALIAS tessera_sodium)
 set(_imgui "${TESSERA_THIRD_PARTY_DIR}/imgui")
 add_library(tessera_imgui STATIC
   ${_imgui}/imgui.cpp ${_imgui}/imgui_draw.cpp ${_imgui}/imgui_tables.cpp ${_imgui}/imgui_widgets.cpp
-  ${_imgui}/backends/imgui_impl_glfw.cpp ${_imgui}/backends/imgui_impl_opengl3.cpp
+  ${_imgui}/backends/imgui_impl_glfw.cpp
   ${_imgui}/misc/cpp/imgui_stdlib.cpp)
 add_library(tessera::imgui ALIAS tessera_imgui)
 target_include_directories(tessera_imgui SYSTEM PUBLIC ${_imgui} ${_imgui}/backends ${_imgui}/misc/cpp)
