@@ -436,7 +436,9 @@ var TesseraBridge = {
 
   tessera_peer_create__deps: ['$TesseraPeer', '$TesseraMedia', '$TesseraVideo', '$TesseraJs'],
   tessera_peer_create: function(iceServers, user, onDescription, onCandidate, onState) {
-    var pc = new RTCPeerConnection({ iceServers: JSON.parse(UTF8ToString(iceServers)) });
+    // max-bundle: audio and video share one transport from the start, so
+    // there is one set of candidates to gather and check, not one per track.
+    var pc = new RTCPeerConnection({ iceServers: JSON.parse(UTF8ToString(iceServers)), bundlePolicy: 'max-bundle' });
     var entry = { pc: pc, chain: Promise.resolve() };
     var id = TesseraJs.add(entry);
     entry.live = function() { return TesseraJs.get(id) === entry; };
