@@ -13,6 +13,7 @@
 #include <string>
 
 #include "wasm/call_view.hpp"
+#include "wasm/chat_view.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
@@ -23,7 +24,8 @@ namespace tessera::client {
 class PatientFlow {
  public:
   // link: the page's address with its fragment (wiped once the visit holds it).
-  PatientFlow(std::string link, std::function<void()> redraw);
+  // kiosk: received files are shown, never offered to save to the device.
+  PatientFlow(std::string link, std::function<void()> redraw, bool kiosk = false);
   PatientFlow(const PatientFlow&) = delete;
   PatientFlow& operator=(const PatientFlow&) = delete;
   ~PatientFlow();
@@ -68,6 +70,7 @@ class PatientFlow {
   std::size_t said_notes_ = 0;
   bool said_code_ = false;
   CallView call_view_;
+  ChatView chat_view_;
   long clock_ = 0;  // redraws the waiting time once a minute
   long meter_ = 0;  // redraws the microphone level while the device check shows
   int shown_level_ = -2;
