@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -119,7 +120,30 @@ void ChatView::draw(ui::Ui& ui, VisitChatDriver& driver, const std::string& peer
     shown_for_ = &driver;
     placed_ = {};
     shown_.clear();
+    driver.on_progress([this, &driver] {
+      if (!(placed_ == Rect{})) show(driver);
+    });
   }
+  peer_name_ = peer_name;
+  // Beside the call on a wide screen (then back to where the column was), else in the column.
+  const bool beside = ui.side.w > 0;
+  const ImVec2 column = ImGui::GetCursorScreenPos();
+  if (beside) {
+    ImGui::SetCursorScreenPos({ui.side.x, ui.side.y});
+    ImGui::BeginGroup();
+    ImGui::PushItemWidth(ui.side.w);
+    ImGui::PushTextWrapPos(ui.side.x + ui.side.w - ImGui::GetWindowPos().x);
+  }
+  draw_panel(ui, driver);
+  if (beside) {
+    ImGui::PopTextWrapPos();
+    ImGui::PopItemWidth();
+    ImGui::EndGroup();
+    ImGui::SetCursorScreenPos(column);
+  }
+}
+
+void ChatView::draw_panel(ui::Ui& ui, VisitChatDriver& driver) {
   VisitChat& chat = driver.chat();
   const std::size_t unread = chat.unread();
   ui::heading(ui, unread ? ("Chat, " + std::to_string(unread) + " unread").c_str() : "Chat", 2);
@@ -130,18 +154,18 @@ void ChatView::draw(ui::Ui& ui, VisitChatDriver& driver, const std::string& peer
   if (!open_) return hide();
 
   const float width = ImGui::CalcItemWidth();
-  ImGui::Dummy(ImVec2(width, width * 0.75f));
+  // Beside the call: down to the field and Send at the bottom of the screen; in the column: 4:3.
+  const float below = 2 * ImGui::GetFrameHeightWithSpacing() + ImGui::GetFontSize() * 4.0f;
+  const float height = ui.side.w > 0 ? std::max(width * 0.5f, ui.side.y + ui.side.h - ImGui::GetCursorScreenPos().y - below)
+                                     : width * 0.75f;
+  ImGui::Dummy(ImVec2(width, height));
   const ImVec2 min = ImGui::GetItemRectMin();
-  const Rect at{min.x, min.y, width, width * 0.75f};
+  const Rect at{min.x, min.y, width, height};
   if (!(at == placed_)) {
     placed_ = at;
     tessera_chat_place(at.x, at.y, at.w, at.h);
   }
-  if (std::string json = panel_json(driver, peer_name); json != shown_) {
-    tessera_chat_show(json.c_str());
-    sodium_memzero(shown_.data(), shown_.size());
-    shown_ = std::move(json);
-  }
+  show(driver);
 
   if (ui::text_field(ui, "Message", draft_, kChatMaxBody)) refusal_ = "";
   if (ui::button(ui, "Send")) {
@@ -158,7 +182,16 @@ void ChatView::draw(ui::Ui& ui, VisitChatDriver& driver, const std::string& peer
   if (*refusal_) ui::paragraph(ui, refusal_);
 }
 
-std::string ChatView::panel_json(const VisitChatDriver& driver, const std::string& peer_name) const {
+void ChatView::show(const VisitChatDriver& driver) {
+  std::string json = panel_json(driver);
+  if (json == shown_) return;
+  tessera_chat_show(json.c_str());
+  sodium_memzero(shown_.data(), shown_.size());
+  shown_ = std::move(json);
+}
+
+std::string ChatView::panel_json(const VisitChatDriver& driver) const {
+  const std::string& peer_name = peer_name_;
   const VisitChat& chat = driver.chat();
   nlohmann::json entries = nlohmann::json::array();
   for (const ChatEntry& e : chat.entries()) {

@@ -26,11 +26,15 @@ class ChatView {
   void hide();
 
  private:
-  [[nodiscard]] std::string panel_json(const VisitChatDriver& driver, const std::string& peer_name) const;
+  void draw_panel(ui::Ui& ui, VisitChatDriver& driver);
+  // Gives the panel the chat's state, if it changed.
+  void show(const VisitChatDriver& driver);
+  [[nodiscard]] std::string panel_json(const VisitChatDriver& driver) const;
 
   bool kiosk_;
   bool open_ = true;
   std::string draft_;
+  std::string peer_name_;
   const char* refusal_ = "";
   std::string shown_;  // the panel's state last given to the bridge
   Rect placed_{};

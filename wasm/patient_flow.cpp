@@ -131,6 +131,8 @@ void PatientFlow::on_visit_change() {
   redraw_();
 }
 
+bool PatientFlow::wants_side_panel() const { return step_ == Step::visit && visit_ && visit_->chat(); }
+
 std::string PatientFlow::care_team() const {
   const std::string_view name = visit_->visit().provider_name();
   return name.empty() ? "Your care team" : std::string(name);

@@ -31,6 +31,8 @@ class PatientFlow {
   ~PatientFlow();
 
   void draw(ui::Ui& ui);
+  // A call with its chat is on: a wide screen gives the chat a column of its own.
+  [[nodiscard]] bool wants_side_panel() const;
 
   // For a kiosk, which wipes the visit once it is over and never lets the
   // waiting room or the call time out.

@@ -331,6 +331,8 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
   draw_waiting_list(ui);
 }
 
+bool ProviderFlow::wants_side_panel() const { return step_ == Step::visit && visit_ && visit_->chat(); }
+
 void ProviderFlow::draw_ended(ui::Ui& ui) {
   ui::heading(ui, "The visit has ended");
   ui::paragraph(ui, "The link no longer works. Everything about this visit was erased from this page.");

@@ -45,6 +45,8 @@ class ProviderFlow {
   ~ProviderFlow();
 
   void draw(ui::Ui& ui);
+  // A call with its chat is on: a wide screen gives the chat a column of its own.
+  [[nodiscard]] bool wants_side_panel() const;
 
  private:
   enum class Step { checking, sign_in, start, visit };

@@ -74,7 +74,7 @@ void VisitChatDriver::changed() {
 void VisitChatDriver::on_progress_timer(void* user) {
   auto* self = static_cast<VisitChatDriver*>(user);
   self->progress_timer_ = 0;
-  if (self->on_change_) self->on_change_();
+  if (self->on_progress_) self->on_progress_();
   if (self->chat_.moving()) self->progress_timer_ = emscripten_set_timeout(on_progress_timer, kProgressRedrawMs, self);
 }
 

@@ -28,7 +28,7 @@ namespace tessera::client {
 inline constexpr const char* kChatChannelLabel = "tessera-chat";
 inline constexpr const char* kFilesChannelLabel = "tessera-files";
 inline constexpr double kChannelReopenDelayMs = 500;
-inline constexpr double kProgressRedrawMs = 250;  // progress bars move at most this often
+inline constexpr double kProgressRedrawMs = 500;  // progress bars move at most this often
 
 class VisitChatDriver final : DataChannelEvents {
  public:
@@ -46,6 +46,10 @@ class VisitChatDriver final : DataChannelEvents {
   void pump();
   // The bridge handle whose object URL previews or saves an entry's file (0: none yet).
   [[nodiscard]] int file_handle(const ChatEntry& e) const;
+  // Progress moved: the panel shows it (set by the view). Progress alone
+  // redraws no frame: the bars are DOM, and frames cost the main thread
+  // what the transfer needs.
+  void on_progress(std::function<void()> show) { on_progress_ = std::move(show); }
 
  private:
   struct Download {
@@ -72,6 +76,7 @@ class VisitChatDriver final : DataChannelEvents {
   int peer_;
   bool opener_;
   std::function<void()> on_change_;
+  std::function<void()> on_progress_;
   BrowserDataChannel chat_channel_{*this, 0};
   BrowserDataChannel files_out_{*this, kFileLowWaterBytes};
   BrowserDataChannel files_in_{*this, 0};

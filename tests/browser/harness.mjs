@@ -419,10 +419,14 @@ export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$
 // base64) (exposed by watchSends) to be checked in Node. It also keeps the
 // chunk frames sent (window.__fileSends: [file id prefix, index]), the data
 // channels that sent (window.__channels), can refuse new data channels while
-// window.__holdChannels is true, and harms one chunk frame when asked
-// (window.__harm = { kind: 'tamper' | 'duplicate' | 'drop', after: n }).
+// window.__holdChannels is true, harms one chunk frame when asked
+// (window.__harm = { kind: 'tamper' | 'duplicate' | 'drop', after: n }), and
+// holds back chat frames after the next n (window.__holdChat = { after: n })
+// until window.__releaseChat(): on a receiver that holds its acks back, a
+// transfer stops at the window, whatever the speed of the machine.
 export function recordSends() {
   window.__channels = new Set();
+  const heldChat = [];
   window.__fileSends = [];
   window.__harm = null;
   window.__holdChannels = false;
@@ -449,8 +453,20 @@ export function recordSends() {
     return wsSend.call(this, data);
   };
   const dcSend = RTCDataChannel.prototype.send;
+  window.__releaseChat = () => {
+    window.__holdChat = null;
+    for (const [channel, data] of heldChat.splice(0)) {
+      if (channel.readyState !== 'open') continue;
+      report('RTCDataChannel.send', data);
+      dcSend.call(channel, data);
+    }
+  };
   RTCDataChannel.prototype.send = function(data) {
     window.__channels.add(this);
+    if (this.label === 'tessera-chat' && window.__holdChat && window.__holdChat.after-- <= 0) {
+      heldChat.push([this, asBytes(data) ? asBytes(data).slice() : data]);
+      return undefined;
+    }
     let bytes = asBytes(data);
     if (this.label === 'tessera-files' && bytes && bytes.length >= 22) {
       const harm = window.__harm;
@@ -477,7 +493,9 @@ export function recordSends() {
   const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function(...args) {
     if (window.__holdChannels) throw new DOMException('held by the test', 'OperationError');
-    return createDataChannel.apply(this, args);
+    const channel = createDataChannel.apply(this, args);
+    window.__channels.add(channel);
+    return channel;
   };
   const fetchOriginal = window.fetch.bind(window);
   window.fetch = (input, init) => {
@@ -487,7 +505,7 @@ export function recordSends() {
   };
 }
 
-// What left the pages, checked in Node as it arrives: no text given to
+// What left the pages, kept as it arrives and checked by scan(): no text given to
 // secretText (chat messages, display names) and no 32-byte run of a file
 // given to file() may appear in any payload. A 32-byte run of a file always
 // holds one whole 16-byte block at an offset that is a multiple of 16, so the
@@ -501,6 +519,7 @@ export class LeakWatch {
     this.leaks = [];
     this.counts = {};
     this.bytes = {};
+    this.payloads = [];
   }
 
   secretText(text) { this.texts.push(Buffer.from(text, 'utf8')); }
@@ -526,9 +545,21 @@ export class LeakWatch {
     this.files.push({ bytes, keys, slots, mask: size - 1 });
   }
 
-  check(kind, payload) {
+  // Kept for scan(): checking as it arrives would starve the test's own
+  // Node thread (the browser driver) while files move.
+  add(kind, payload) {
     this.counts[kind] = (this.counts[kind] || 0) + 1;
     this.bytes[kind] = (this.bytes[kind] || 0) + payload.length;
+    this.payloads.push([kind, payload]);
+  }
+
+  // Every payload seen so far against every text and file given; the leaks found.
+  scan() {
+    for (const [kind, payload] of this.payloads.splice(0)) this.check(kind, payload);
+    return this.leaks;
+  }
+
+  check(kind, payload) {
     for (const text of this.texts) if (payload.indexOf(text) >= 0) this.leaks.push(`${kind}: a chat text or name`);
     if (payload.length < 16) return;
     for (const f of this.files) {
@@ -551,7 +582,7 @@ export class LeakWatch {
   // For openInChromium's beforeGoto: the page reports what it sends here.
   expose() {
     return (page) => page.exposeFunction('__tesseraSent', (kind, data, encoding) => {
-      this.check(kind, Buffer.from(data, encoding === 'base64' ? 'base64' : 'utf8'));
+      this.add(kind, Buffer.from(data, encoding === 'base64' ? 'base64' : 'utf8'));
     });
   }
 }

@@ -27,7 +27,7 @@
 
 namespace tessera::client {
 
-inline constexpr std::uint32_t kFileWindowChunks = 32;       // 2 MiB of 64512-byte chunks
+inline constexpr std::uint32_t kFileWindowChunks = 128;      // 8 MiB of 64512-byte chunks
 inline constexpr std::uint32_t kFileReadsInFlight = 4;
 inline constexpr std::size_t kFileHighWaterBytes = 1 << 20;  // RTCDataChannel.bufferedAmount
 inline constexpr std::size_t kFileLowWaterBytes = 256 << 10; // bufferedAmountLowThreshold
