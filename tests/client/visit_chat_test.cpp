@@ -239,7 +239,8 @@ TEST_CASE("files: cancel mid-way on either side stops both; the download is drop
     CAPTURE(by_sender);
     Call call;
     call.open_all();
-    auto [mine, theirs] = offer(call, 100 * kFileChunkDefault);
+    const std::uint32_t chunks = 3 * kFileWindowChunks;  // more than the window lets out before the cancel
+    auto [mine, theirs] = offer(call, std::size_t{chunks} * kFileChunkDefault);
     call.guest.chat.accept(theirs);
     call.run(30);  // part of the way
     REQUIRE(file_of(call.guest, theirs).step == TransferStep::moving);
@@ -253,7 +254,7 @@ TEST_CASE("files: cancel mid-way on either side stops both; the download is drop
     CHECK(file_of(call.guest, theirs).step == TransferStep::cancelled);
     CHECK(file_of(call.provider, mine).cancelled_here == by_sender);
     CHECK(call.guest.download_aborted);
-    CHECK(call.provider.chunks_sent.size() < 100);
+    CHECK(call.provider.chunks_sent.size() < chunks);
   }
 }
 
@@ -261,7 +262,7 @@ TEST_CASE("files: after the files channel broke the upload resumes at the last a
           "[chat][files]") {
   Call call;
   call.open_all();
-  const std::size_t size = 120 * kFileChunkDefault;
+  const std::size_t size = std::size_t{3 * kFileWindowChunks} * kFileChunkDefault;
   auto [mine, theirs] = offer(call, size);
   call.guest.chat.accept(theirs);
   call.run(40);
