@@ -54,7 +54,7 @@ Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m) {
   // Authentic: the frame is consumed whatever its content, so it cannot be replayed.
   r.next_seq = seq + 1;
   const std::uint8_t kind = plain.data()[0];
-  if (kind < 0x01 || kind > 0x04) return ChatError::unknown_kind;
+  if (kind < 0x01 || kind > static_cast<std::uint8_t>(ChatKind::delivered)) return ChatError::unknown_kind;
   SecretBuffer body(ByteSpan(plain.data() + 1, *content - 1));
   if (kind == static_cast<std::uint8_t>(ChatKind::text) && !text_is_utf8(body.text())) return ChatError::bad_text;
   return ChatMessage{static_cast<ChatKind>(kind), std::move(body)};

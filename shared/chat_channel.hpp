@@ -8,7 +8,7 @@
 // the next sequence number: replays, reordering and gaps (a dropped frame)
 // are all rejected. Padding hides lengths up to a power-of-two bucket.
 // File offers, acknowledgements and cancellations (file_stream.hpp) travel
-// as chat messages of their own kinds.
+// as chat messages of their own kinds, and so do delivery receipts.
 #include <cstdint>
 #include <vector>
 
@@ -24,6 +24,7 @@ enum class ChatKind : std::uint8_t {
   file_offer = 0x02,   // a file description (file_description_encode)
   file_ack = 0x03,     // chunks received so far (file_ack_encode)
   file_cancel = 0x04,  // file id: stop sending / receiving this file
+  delivered = 0x05,    // u64 BE: every frame below this seq arrived (text and offers show "delivered")
 };
 
 inline constexpr std::size_t kChatHeaderBytes = 1 + 8;

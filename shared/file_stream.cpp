@@ -129,11 +129,15 @@ Result<SecretBuffer, FileError> file_chunk_open(FileReceiver& r, ByteSpan m) {
   return plain;
 }
 
-std::array<std::uint8_t, kFileAckBytes> file_ack_encode(const FileReceiver& r) {
+std::array<std::uint8_t, kFileAckBytes> file_ack_encode(const FileAck& ack) {
   std::array<std::uint8_t, kFileAckBytes> a{};
-  std::memcpy(a.data(), r.description.id.data(), kFileIdBytes);
-  store_be32(a.data() + kFileIdBytes, r.next_index);
+  std::memcpy(a.data(), ack.id.data(), kFileIdBytes);
+  store_be32(a.data() + kFileIdBytes, ack.next_index);
   return a;
+}
+
+std::array<std::uint8_t, kFileAckBytes> file_ack_encode(const FileReceiver& r) {
+  return file_ack_encode(FileAck{r.description.id, r.next_index});
 }
 
 Result<FileAck, FileError> file_ack_parse(ByteSpan b) {

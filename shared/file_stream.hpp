@@ -104,6 +104,8 @@ struct FileAck {
   FileId id{};
   std::uint32_t next_index = 0;  // chunks [0, next_index) are held
 };
+[[nodiscard]] std::array<std::uint8_t, kFileAckBytes> file_ack_encode(const FileAck& a);
+// The ack for everything r holds.
 [[nodiscard]] std::array<std::uint8_t, kFileAckBytes> file_ack_encode(const FileReceiver& r);
 [[nodiscard]] Result<FileAck, FileError> file_ack_parse(ByteSpan bytes);
 

@@ -60,9 +60,12 @@ void tessera_video_place(int slot, float x, float y, float w, float h);
 // Operations run in call order. on_state gets the index of the W3C
 // RTCIceConnectionState (IceConnectionState's order). Local tracks are those
 // of tessera_media_start; remote tracks show in video slot 1.
+// on_channel: the other side opened a data channel (its handle and label);
+// attach to it with tessera_channel_listen before returning.
 using TesseraCandidateFn = void (*)(void* user, const char* candidate, const char* sdp_mid, int sdp_mline_index);
+using TesseraChannelFn = void (*)(void* user, int channel, const char* label);
 int tessera_peer_create(const char* ice_servers, void* user, TesseraUserTextFn on_description,
-                        TesseraCandidateFn on_candidate, TesseraUserIntFn on_state);
+                        TesseraCandidateFn on_candidate, TesseraUserIntFn on_state, TesseraChannelFn on_channel);
 void tessera_peer_set_ice_servers(int peer, const char* ice_servers);
 void tessera_peer_create_offer(int peer, int ice_restart);
 void tessera_peer_create_answer(int peer);
@@ -71,6 +74,51 @@ void tessera_peer_add_candidate(int peer, const char* candidate, const char* sdp
 void tessera_peer_close(int peer);
 // One getStats() sample as JSON {"rtt": seconds or -1, "received", "lost", "relayed"}.
 void tessera_peer_stats(int peer, void* user, TesseraUserTextFn on_stats);
+
+// ---- RTCDataChannel: binary messages, reliable and ordered. Only sealed
+// bytes are ever sent (wasm/visit/visit_chat.hpp). on_drained runs when
+// bufferedAmount falls to low_water. on_closed runs once; after
+// tessera_channel_close no callback runs for that handle.
+using TesseraChannelBytesFn = void (*)(void* user, const std::uint8_t* bytes, int size);
+int tessera_channel_create(int peer, const char* label);
+void tessera_channel_listen(int channel, int low_water, void* user, TesseraUserFn on_open,
+                            TesseraChannelBytesFn on_message, TesseraUserFn on_closed, TesseraUserFn on_drained);
+// 1 if handed to the channel, 0 if it is not open.
+int tessera_channel_send(int channel, const std::uint8_t* bytes, int size);
+double tessera_channel_buffered(int channel);
+void tessera_channel_close(int channel);
+
+// ---- The chat panel: DOM elements over a rectangle the layout reserves, so
+// every script and emoji renders and screen readers read it (ImGui's font
+// cannot). C++ gives the whole state as JSON (wasm/chat_view.cpp); the panel
+// only renders it and reports a person's action on an entry (TesseraChatAction),
+// and files picked or dropped (a handle for tessera_file_read, the name, size
+// and media type the browser gives).
+enum TesseraChatAction { tessera_chat_accept = 1, tessera_chat_decline = 2, tessera_chat_cancel = 3 };
+using TesseraChatActionFn = void (*)(void* user, double entry, int action);
+using TesseraFileChosenFn = void (*)(void* user, int file, const char* name, double size, const char* media_type);
+void tessera_chat_attach(void* user, TesseraChatActionFn on_action, TesseraFileChosenFn on_file);
+void tessera_chat_place(float x, float y, float w, float h);
+void tessera_chat_show(const char* json);
+// The call is over: the panel empties and forgets its callbacks.
+void tessera_chat_detach();
+
+// ---- Files the person picked: reads of [offset, offset + length), in call
+// order; on_read gets the token back, and size -1 if the read failed. The
+// bridge wipes its copy after the callback.
+using TesseraReadFn = void (*)(void* user, double token, const std::uint8_t* bytes, int size);
+void tessera_file_read(int file, double offset, int length, void* user, double token, TesseraReadFn on_read);
+void tessera_file_release(int file);
+
+// ---- Downloads of received files, written as they arrive to a file in the
+// origin's private file system (never held whole in memory), offered to the
+// person as a download once finished, and deleted with the call (or at the
+// next start, after a crash). Writes run in order; on_written gets 1 per
+// write done, 0 when one failed.
+int tessera_download_open(const char* name, const char* media_type, void* user, TesseraUserIntFn on_written);
+void tessera_download_write(int download, const std::uint8_t* bytes, int size);
+void tessera_download_finish(int download);
+void tessera_download_abort(int download);
 
 // ---- fetch() of this origin's /api/ with its cookie. Empty body or csrf:
 // not sent. status 0: the network failed.

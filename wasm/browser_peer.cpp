@@ -26,7 +26,8 @@ std::string ice_servers_json(const TurnGrant& grant) {
 int BrowserPeer::peer() {
   if (!handle_) {
     ice_state_ = IceConnectionState::new_state;
-    handle_ = tessera_peer_create(ice_servers_.c_str(), this, described, candidate, state);
+    handle_ = tessera_peer_create(ice_servers_.c_str(), this, described, candidate, state, channel);
+    events_.on_peer_created(handle_);
   }
   return handle_;
 }
@@ -50,9 +51,15 @@ void BrowserPeer::run(const WebRtcCommand& c) {
   }
 }
 
+BrowserPeer::~BrowserPeer() {
+  if (handle_) tessera_peer_close(handle_);
+}
+
 void BrowserPeer::close() {
+  const bool was_open = handle_ != 0;
   if (handle_) tessera_peer_close(handle_);
   handle_ = 0;
+  if (was_open) events_.on_peer_closed();
   ice_state_ = IceConnectionState::closed;
 }
 
@@ -62,6 +69,10 @@ void BrowserPeer::request_stats() {
 
 void BrowserPeer::sampled(void* user, const char* json) {
   if (auto sample = transport_sample_parse(json)) static_cast<BrowserPeer*>(user)->events_.on_transport_sample(*sample);
+}
+
+void BrowserPeer::channel(void* user, int channel, const char* label) {
+  static_cast<BrowserPeer*>(user)->events_.on_data_channel(channel, label);
 }
 
 void BrowserPeer::described(void* user, const char* sdp) {

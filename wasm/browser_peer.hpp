@@ -18,6 +18,13 @@ class PeerEvents {
   virtual void on_local_candidate(const IceCandidate& candidate) = 0;
   virtual void on_ice_state(IceConnectionState state) = 0;
   virtual void on_transport_sample(const TransportSample& sample) = 0;
+  // The RTCPeerConnection was just made (its bridge handle), before any
+  // command runs on it: the chat makes its channel here.
+  virtual void on_peer_created(int peer) = 0;
+  // The other side opened a data channel.
+  virtual void on_data_channel(int channel, std::string_view label) = 0;
+  // The connection was closed (the call is over).
+  virtual void on_peer_closed() = 0;
 
  protected:
   ~PeerEvents() = default;
@@ -31,7 +38,7 @@ class BrowserPeer {
   explicit BrowserPeer(PeerEvents& events) : events_(events) {}
   BrowserPeer(const BrowserPeer&) = delete;
   BrowserPeer& operator=(const BrowserPeer&) = delete;
-  ~BrowserPeer() { close(); }
+  ~BrowserPeer();  // closes without telling the handler, which is going too
 
   void run(const WebRtcCommand& command);
   void close();
@@ -47,6 +54,7 @@ class BrowserPeer {
   static void candidate(void* user, const char* candidate, const char* sdp_mid, int sdp_mline_index);
   static void state(void* user, int index);
   static void sampled(void* user, const char* json);
+  static void channel(void* user, int channel, const char* label);
 
   PeerEvents& events_;
   int handle_ = 0;

@@ -23,6 +23,7 @@ constexpr const char* kCanvas = "#canvas";
 constexpr float kBodyFontPx = 20.0f;     // CSS px: readable on a phone
 constexpr float kHeadingFontPx = 32.0f;
 constexpr float kMaxContentWidthPx = 560.0f;
+constexpr float kMinSidePanelPx = 300.0f;  // narrower screens show the chat below the call
 // A kiosk is used by touch at arm's length: text, targets and spacing grow.
 constexpr float kKioskTextSize = 1.35f;
 
@@ -228,12 +229,23 @@ void ClientApp::draw_frame() {
   ImGui::Begin("Tessera", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   const float content_w = std::min(viewport->Size.x - 32.0f * scale_, kMaxContentWidthPx * scale_ * text_size_);
-  const float margin = (viewport->Size.x - content_w) * 0.5f;
+  float margin = (viewport->Size.x - content_w) * 0.5f;
+  // A call's chat gets a column beside the content when the screen is wide enough.
+  Rect side{};
+  const float gap = 16.0f * scale_;
+  const bool wants_side = (patient_ && patient_->wants_side_panel()) || (provider_ && provider_->wants_side_panel()) ||
+                          (kiosk_ && kiosk_->wants_side_panel());
+  if (wants_side && viewport->Size.x - content_w - 3 * gap >= kMinSidePanelPx * scale_ * text_size_) {
+    margin = gap;
+    side = {viewport->Pos.x + margin + content_w + gap, viewport->Pos.y + 48.0f * scale_,
+            viewport->Size.x - content_w - 3 * gap, viewport->Size.y - 64.0f * scale_};
+  }
   ImGui::SetCursorPos(ImVec2(margin, 48.0f * scale_));
   ImGui::BeginGroup();
   ImGui::PushItemWidth(content_w);
   ImGui::PushTextWrapPos(margin + content_w);
   ui::Ui ui{a11y_, body_font_, heading_font_, scale_};
+  ui.side = side;
   ImGui::PushFont(body_font_);
   if (patient_) patient_->draw(ui);
   if (provider_) provider_->draw(ui);

@@ -181,7 +181,7 @@ void KioskFlow::start_visit() {
   cycle_.start(now());
   std::string link(ready_link_->view());
   ready_link_.reset();
-  patient_ = std::make_unique<PatientFlow>(std::move(link), [this] { on_patient_change(); });
+  patient_ = std::make_unique<PatientFlow>(std::move(link), [this] { on_patient_change(); }, true);
   schedule_tick();
 }
 

@@ -41,6 +41,7 @@ class KioskFlow {
   ~KioskFlow();
 
   void draw(ui::Ui& ui);
+  [[nodiscard]] bool wants_side_panel() const { return patient_ && patient_->wants_side_panel(); }
   // Any touch, key or typing on the page: the patient is still there.
   void touched();
 

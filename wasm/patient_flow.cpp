@@ -56,8 +56,8 @@ bool PatientFlow::over() const {
   return phase == VisitPhase::ended || phase == VisitPhase::denied;
 }
 
-PatientFlow::PatientFlow(std::string link, std::function<void()> redraw)
-    : redraw_(std::move(redraw)), link_(std::move(link)), media_(redraw_) {
+PatientFlow::PatientFlow(std::string link, std::function<void()> redraw, bool kiosk)
+    : redraw_(std::move(redraw)), link_(std::move(link)), media_(redraw_), chat_view_(kiosk) {
   const auto parsed = visit_link_parse(link_);
   if (!parsed) {
     step_ = Step::bad_link;
@@ -130,6 +130,8 @@ void PatientFlow::on_visit_change() {
   arm_clock();
   redraw_();
 }
+
+bool PatientFlow::wants_side_panel() const { return step_ == Step::visit && visit_ && visit_->chat(); }
 
 std::string PatientFlow::care_team() const {
   const std::string_view name = visit_->visit().provider_name();
@@ -255,6 +257,12 @@ void PatientFlow::draw_call(ui::Ui& ui) {
   if (ui::button(ui, "Hang up")) {
     visit_->visit().leave(std::chrono::steady_clock::now());
     visit_->pump();
+    return;
+  }
+  if (VisitChatDriver* chat = visit_->chat()) {
+    chat_view_.draw(ui, *chat, care_team());
+  } else {
+    chat_view_.hide();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "wasm/call_view.hpp"
+#include "wasm/chat_view.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
@@ -23,12 +24,15 @@ namespace tessera::client {
 class PatientFlow {
  public:
   // link: the page's address with its fragment (wiped once the visit holds it).
-  PatientFlow(std::string link, std::function<void()> redraw);
+  // kiosk: received files are shown, never offered to save to the device.
+  PatientFlow(std::string link, std::function<void()> redraw, bool kiosk = false);
   PatientFlow(const PatientFlow&) = delete;
   PatientFlow& operator=(const PatientFlow&) = delete;
   ~PatientFlow();
 
   void draw(ui::Ui& ui);
+  // A call with its chat is on: a wide screen gives the chat a column of its own.
+  [[nodiscard]] bool wants_side_panel() const;
 
   // For a kiosk, which wipes the visit once it is over and never lets the
   // waiting room or the call time out.
@@ -68,6 +72,7 @@ class PatientFlow {
   std::size_t said_notes_ = 0;
   bool said_code_ = false;
   CallView call_view_;
+  ChatView chat_view_;
   long clock_ = 0;  // redraws the waiting time once a minute
   long meter_ = 0;  // redraws the microphone level while the device check shows
   int shown_level_ = -2;

@@ -314,7 +314,13 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
       v.set_local_media(local_media_state(media_), now());
       visit_->pump();
     }
+    if (VisitChatDriver* chat = visit_->chat()) {
+      chat_view_.draw(ui, *chat, in_call_name_);
+    } else {
+      chat_view_.hide();
+    }
   } else {
+    chat_view_.hide();
     ui::heading(ui, "Waiting room");
     if (v.reconnecting()) ui::paragraph(ui, "The connection to the server dropped. Reconnecting...");
     draw_link(ui);
@@ -324,6 +330,8 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
   if (ui::button(ui, "End visit")) end_visit();
   draw_waiting_list(ui);
 }
+
+bool ProviderFlow::wants_side_panel() const { return step_ == Step::visit && visit_ && visit_->chat(); }
 
 void ProviderFlow::draw_ended(ui::Ui& ui) {
   ui::heading(ui, "The visit has ended");

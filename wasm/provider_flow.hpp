@@ -25,6 +25,7 @@
 #include "wasm/call_view.hpp"
 #include "wasm/kiosk_sender.hpp"
 #include "wasm/local_media.hpp"
+#include "wasm/chat_view.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/provider_visit.hpp"
 #include "wasm/widgets.hpp"
@@ -44,6 +45,8 @@ class ProviderFlow {
   ~ProviderFlow();
 
   void draw(ui::Ui& ui);
+  // A call with its chat is on: a wide screen gives the chat a column of its own.
+  [[nodiscard]] bool wants_side_panel() const;
 
  private:
   enum class Step { checking, sign_in, start, visit };
@@ -84,6 +87,7 @@ class ProviderFlow {
   std::optional<VisitPhase> said_phase_;
   bool said_reconnecting_ = false;
   CallView call_view_;
+  ChatView chat_view_;
   ArrivalAlerts alerts_;
 };
 

@@ -121,6 +121,25 @@ void VisitDriver<Visit>::on_transport_sample(const TransportSample& sample) {
   if (quality_.words() != before && on_change_) on_change_();  // redraw only when the words change
 }
 
+template <class Visit>
+void VisitDriver<Visit>::on_peer_created(int peer) {
+  const SessionKeys* keys = visit_.call_keys();
+  if (!keys) return;
+  chat_ = std::make_unique<VisitChatDriver>(*keys, peer, visit_.call_offerer(), on_change_);
+}
+
+template <class Visit>
+void VisitDriver<Visit>::on_data_channel(int channel, std::string_view label) {
+  if (chat_) return chat_->adopt(channel, label);
+  tessera_channel_close(channel);
+}
+
+// Nothing of the chat outlives its call.
+template <class Visit>
+void VisitDriver<Visit>::on_peer_closed() {
+  chat_.reset();
+}
+
 template class VisitDriver<GuestVisit>;
 template class VisitDriver<ProviderVisit>;
 

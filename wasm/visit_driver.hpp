@@ -7,9 +7,11 @@
 // timer callbacks, never from animation frames, which hidden tabs stop.
 // on_change runs after every event so the page can redraw and announce.
 #include <functional>
+#include <memory>
 
 #include "wasm/browser_peer.hpp"
 #include "wasm/browser_socket.hpp"
+#include "wasm/visit_chat_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
 #include "wasm/visit/provider_visit.hpp"
 
@@ -31,6 +33,8 @@ class VisitDriver final : SocketEvents, PeerEvents {
   [[nodiscard]] IceConnectionState ice_state() const { return peer_.ice_state(); }
   // The connection indicator, sampled every kStatsIntervalMs while media flows.
   [[nodiscard]] const ConnectionQuality& quality() const { return quality_; }
+  // The call's chat and files, while a call's connection exists.
+  [[nodiscard]] VisitChatDriver* chat() { return chat_.get(); }
   // After an action on visit() (admit, leave, ...): do what it asks.
   void pump();
 
@@ -42,6 +46,9 @@ class VisitDriver final : SocketEvents, PeerEvents {
   void on_local_candidate(const IceCandidate& candidate) override;
   void on_ice_state(IceConnectionState state) override;
   void on_transport_sample(const TransportSample& sample) override;
+  void on_peer_created(int peer) override;
+  void on_data_channel(int channel, std::string_view label) override;
+  void on_peer_closed() override;
   void arm_timer();
   static void on_timer(void* user);
   static void on_stats_timer(void* user);
@@ -53,6 +60,7 @@ class VisitDriver final : SocketEvents, PeerEvents {
   long timer_ = 0;
   ConnectionQuality quality_;
   long stats_timer_ = 0;
+  std::unique_ptr<VisitChatDriver> chat_;  // declared last: its channels close before the connection
 };
 
 extern template class VisitDriver<GuestVisit>;

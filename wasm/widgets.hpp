@@ -25,6 +25,9 @@ struct Ui {
   float scale = 1.0f;  // device pixels per CSS pixel
   // Where this frame wants each <video> slot (self, remote); zero: hidden.
   std::array<Rect, 2> videos{};
+  // On a wide screen during a call, the column beside the content for the
+  // chat; empty otherwise (the chat then follows the call in the column).
+  Rect side{};
 };
 
 enum class VideoSlot { self = 0, remote = 1 };

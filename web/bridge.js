@@ -8,6 +8,11 @@
 //   - the signaling WebSocket: open, text in and out, close with its code;
 //   - RTCPeerConnection: offer, answer, remote description, ICE candidates in
 //     and out, ICE connection state; operations run in call order;
+//   - RTCDataChannel: sealed bytes in and out, bufferedAmount, open and close;
+//   - the chat panel: C++'s messages and file cards rendered as DOM elements,
+//     a file picker and drop target; reads of picked files by slices; received
+//     files written to the origin's private file system and offered as a
+//     download;
 //   - getUserMedia and the device list; mute and camera off (track.enabled);
 //   - <video> elements placed over rectangles the ImGui layout reserves;
 //   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
@@ -434,10 +439,10 @@ var TesseraBridge = {
     },
   },
 
-  tessera_peer_create__deps: ['$TesseraPeer', '$TesseraMedia', '$TesseraVideo', '$TesseraJs'],
-  tessera_peer_create: function(iceServers, user, onDescription, onCandidate, onState) {
-    // max-bundle: audio and video share one transport from the start, so
-    // there is one set of candidates to gather and check, not one per track.
+  tessera_peer_create__deps: ['$TesseraPeer', '$TesseraMedia', '$TesseraVideo', '$TesseraJs', '$TesseraChannel'],
+  tessera_peer_create: function(iceServers, user, onDescription, onCandidate, onState, onChannel) {
+    // max-bundle: audio, video and the data channels share one transport
+    // from the start, so there is one set of candidates to gather and check.
     var pc = new RTCPeerConnection({ iceServers: JSON.parse(UTF8ToString(iceServers)), bundlePolicy: 'max-bundle' });
     var entry = { pc: pc, chain: Promise.resolve() };
     var id = TesseraJs.add(entry);
@@ -462,6 +467,13 @@ var TesseraBridge = {
     };
     pc.oniceconnectionstatechange = function() {
       if (entry.live()) {{{ makeDynCall('vii', 'onState') }}}(user, TesseraPeer.STATES.indexOf(pc.iceConnectionState));
+    };
+    pc.ondatachannel = function(e) {
+      if (!entry.live()) return e.channel.close();
+      var channel = TesseraChannel.add(e.channel);
+      TesseraJs.withString(e.channel.label, function(label) {
+        {{{ makeDynCall('viii', 'onChannel') }}}(user, channel, label);
+      });
     };
     pc.ontrack = function(e) {
       if (!entry.live()) return;
@@ -549,6 +561,435 @@ var TesseraBridge = {
       });
       TesseraJs.withString(JSON.stringify(out), function(ptr) { {{{ makeDynCall('vii', 'onStats') }}}(user, ptr); });
     }, function(e) { TesseraJs.warn('getStats', e); });
+  },
+
+  // ---- RTCDataChannel: binary, reliable, ordered; the module hands it only
+  // sealed bytes. The channel's callbacks are set by tessera_channel_listen.
+  $TesseraChannel__deps: ['$TesseraJs', 'malloc', 'free'],
+  $TesseraChannel: {
+    add: function(dc) {
+      dc.binaryType = 'arraybuffer';
+      var entry = { dc: dc };
+      var id = TesseraJs.add(entry);
+      entry.live = function() { return TesseraJs.get(id) === entry; };
+      return id;
+    },
+    // Bytes from the channel to C++: a copy in the module's heap, wiped after.
+    deliver: function(entry, data) {
+      var bytes = new Uint8Array(data);
+      var ptr = _malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, ptr);
+      try { entry.onMessage(ptr, bytes.length); } finally { HEAPU8.fill(0, ptr, ptr + bytes.length); _free(ptr); }
+    },
+  },
+
+  tessera_channel_create__deps: ['$TesseraJs', '$TesseraChannel'],
+  tessera_channel_create: function(peer, label) {
+    var entry = TesseraJs.get(peer);
+    if (!entry) return 0;
+    try {
+      return TesseraChannel.add(entry.pc.createDataChannel(UTF8ToString(label), { ordered: true }));
+    } catch (e) {
+      TesseraJs.warn('createDataChannel', e);
+      return 0;
+    }
+  },
+
+  tessera_channel_listen__deps: ['$TesseraJs', '$TesseraChannel'],
+  tessera_channel_listen: function(id, lowWater, user, onOpen, onMessage, onClosed, onDrained) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    var dc = entry.dc;
+    dc.bufferedAmountLowThreshold = lowWater;
+    entry.onMessage = function(ptr, size) { {{{ makeDynCall('viii', 'onMessage') }}}(user, ptr, size); };
+    var opened = function() { if (entry.live()) {{{ makeDynCall('vi', 'onOpen') }}}(user); };
+    dc.onopen = opened;
+    dc.onmessage = function(e) {
+      if (entry.live() && e.data instanceof ArrayBuffer) TesseraChannel.deliver(entry, e.data);
+    };
+    dc.onclose = function() {
+      if (!entry.live()) return;
+      TesseraJs.remove(id);
+      {{{ makeDynCall('vi', 'onClosed') }}}(user);
+    };
+    dc.onbufferedamountlow = function() { if (entry.live()) {{{ makeDynCall('vi', 'onDrained') }}}(user); };
+    // An incoming channel may be open already.
+    if (dc.readyState === 'open') setTimeout(opened, 0);
+  },
+
+  tessera_channel_send__deps: ['$TesseraJs'],
+  tessera_channel_send: function(id, bytes, size) {
+    var entry = TesseraJs.get(id);
+    if (!entry || entry.dc.readyState !== 'open') return 0;
+    try {
+      entry.dc.send(HEAPU8.slice(bytes, bytes + size));
+      return 1;
+    } catch (e) {
+      TesseraJs.warn('send', e);
+      return 0;
+    }
+  },
+
+  tessera_channel_buffered__deps: ['$TesseraJs'],
+  tessera_channel_buffered: function(id) {
+    var entry = TesseraJs.get(id);
+    return entry ? entry.dc.bufferedAmount : 0;
+  },
+
+  tessera_channel_close__deps: ['$TesseraJs'],
+  tessera_channel_close: function(id) {
+    var entry = TesseraJs.get(id);
+    TesseraJs.remove(id);
+    if (entry) entry.dc.close();
+  },
+
+  // ---- the chat panel: what C++ says, rendered as DOM elements (text by
+  // textContent only) over the rectangle the layout reserves; a person's
+  // actions on an entry and the files they pick or drop go back to C++.
+  $TesseraChat__deps: ['$TesseraJs', '$TesseraFiles'],
+  $TesseraChat: {
+    panel: null,
+    log: null,
+    picker: null,
+    user: 0,
+    onAction: 0,
+    onFile: 0,
+    last: null,  // the last state shown, rendered again when a download is ready
+    ACTIONS: { accept: 1, decline: 2, cancel: 3 },
+    build: function() {
+      var panel = document.getElementById('chat-layer');
+      TesseraChat.panel = panel;
+      TesseraChat.log = document.createElement('ol');
+      TesseraChat.log.setAttribute('role', 'log');
+      TesseraChat.log.setAttribute('aria-label', 'Chat messages');
+      TesseraChat.log.setAttribute('aria-live', 'polite');
+      var label = document.createElement('label');
+      label.className = 'chat-file';
+      label.textContent = 'Send a file';
+      var picker = document.createElement('input');
+      picker.type = 'file';
+      picker.multiple = true;
+      picker.setAttribute('aria-label', 'Send a file');
+      picker.addEventListener('change', function() {
+        TesseraChat.choose(picker.files);
+        picker.value = '';
+      });
+      label.appendChild(picker);
+      TesseraChat.picker = picker;
+      panel.replaceChildren(TesseraChat.log, label);
+      panel.addEventListener('dragover', function(e) { e.preventDefault(); });
+      panel.addEventListener('drop', function(e) {
+        e.preventDefault();
+        if (e.dataTransfer) TesseraChat.choose(e.dataTransfer.files);
+      });
+    },
+    choose: function(files) {
+      if (!TesseraChat.onFile) return;
+      Array.prototype.forEach.call(files || [], function(file) {
+        var id = TesseraFiles.add(file);
+        TesseraJs.withString(file.name, function(name) {
+          TesseraJs.withString(file.type || '', function(type) {
+            {{{ makeDynCall('viiidi', 'TesseraChat.onFile') }}}(TesseraChat.user, id, name, file.size, type);
+          });
+        });
+      });
+    },
+    act: function(entry, action) {
+      if (TesseraChat.onAction) {{{ makeDynCall('vidi', 'TesseraChat.onAction') }}}(TesseraChat.user, entry, action);
+    },
+    element: function(tag, className, text) {
+      var el = document.createElement(tag);
+      if (className) el.className = className;
+      if (text !== undefined) el.textContent = text;
+      return el;
+    },
+    // One entry: who and when, the text or the file card, its state.
+    entry: function(m) {
+      var E = TesseraChat.element;
+      var li = E('li', m.mine ? 'chat-mine' : 'chat-theirs');
+      li.appendChild(E('p', 'chat-meta', m.who + ', ' + m.time));
+      if (m.text !== undefined) li.appendChild(E('p', 'chat-text', m.text));
+      var f = m.file;
+      if (f) {
+        li.appendChild(E('p', 'chat-file-name', f.name));
+        li.appendChild(E('p', 'chat-file-about', f.about));
+        var url = f.preview ? TesseraFiles.url(f.src) : null;
+        if (url) {
+          var img = E('img', 'chat-preview');
+          img.src = url;
+          img.alt = 'Picture: ' + f.name;
+          li.appendChild(img);
+        }
+        if (f.progress !== undefined) {
+          var bar = E('progress');
+          bar.max = 1;
+          bar.value = f.progress;
+          bar.setAttribute('aria-label', 'Progress of ' + f.name);
+          li.appendChild(bar);
+        }
+        if (f.status) li.appendChild(E('p', 'chat-file-status', f.status));
+        (f.actions || []).forEach(function(a) {
+          var b = E('button', 'chat-action', a.label);
+          b.type = 'button';
+          b.addEventListener('click', function() { TesseraChat.act(m.id, TesseraChat.ACTIONS[a.action]); });
+          li.appendChild(b);
+        });
+        var save = f.save ? TesseraFiles.url(f.src) : null;
+        if (save) {
+          var link = E('a', 'chat-save', 'Save ' + f.name);
+          link.href = save;
+          link.download = f.name;
+          li.appendChild(link);
+        }
+      }
+      if (m.state) li.appendChild(E('p', 'chat-state', m.state));
+      return li;
+    },
+    render: function(state) {
+      TesseraChat.last = state;
+      var log = TesseraChat.log;
+      var stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      // Keyed by entry: an unchanged entry keeps its element (and its focus).
+      var old = new Map();
+      Array.prototype.forEach.call(log.children, function(li) { old.set(li.dataset.key, li); });
+      var items = state.entries.map(function(m) {
+        // A file's entry changes too when its preview or download becomes ready.
+        var f = m.file;
+        var key = JSON.stringify(m) + (f && (f.preview || f.save) && TesseraFiles.url(f.src) ? '+' : '');
+        var li = old.get(key);
+        if (!li) {
+          li = TesseraChat.entry(m);
+          li.dataset.key = key;
+        }
+        old.delete(key);
+        return li;
+      });
+      old.forEach(function(li) { li.remove(); });
+      items.forEach(function(li, i) { if (log.children[i] !== li) log.insertBefore(li, log.children[i] || null); });
+      if (stick) log.scrollTop = log.scrollHeight;
+      TesseraChat.picker.disabled = !state.canSend;
+    },
+  },
+
+  tessera_chat_attach__deps: ['$TesseraChat'],
+  tessera_chat_attach: function(user, onAction, onFile) {
+    if (!TesseraChat.panel) TesseraChat.build();
+    TesseraChat.user = user;
+    TesseraChat.onAction = onAction;
+    TesseraChat.onFile = onFile;
+  },
+
+  tessera_chat_place__deps: ['$TesseraChat'],
+  tessera_chat_place: function(x, y, w, h) {
+    var panel = TesseraChat.panel;
+    if (!panel) return;
+    var scale = window.devicePixelRatio || 1;
+    panel.hidden = w <= 0 || h <= 0;
+    panel.style.left = (x / scale) + 'px';
+    panel.style.top = (y / scale) + 'px';
+    panel.style.width = (w / scale) + 'px';
+    panel.style.height = (h / scale) + 'px';
+  },
+
+  tessera_chat_show__deps: ['$TesseraChat'],
+  tessera_chat_show: function(json) {
+    if (TesseraChat.panel) TesseraChat.render(JSON.parse(UTF8ToString(json)));
+  },
+
+  tessera_chat_detach__deps: ['$TesseraChat', '$TesseraFiles'],
+  tessera_chat_detach: function() {
+    TesseraChat.user = TesseraChat.onAction = TesseraChat.onFile = 0;
+    TesseraChat.last = null;
+    if (!TesseraChat.panel) return;
+    TesseraChat.log.replaceChildren();
+    TesseraChat.panel.hidden = true;
+    TesseraFiles.forgetAll();
+  },
+
+  // ---- files: those the person picked (File objects: immutable snapshots,
+  // read a slice at a time), and downloads of received files, written to the
+  // origin's private file system as they arrive and offered as a download
+  // from there: the tab never holds a whole file. Without that file system
+  // (an older browser) a download is kept as Blob parts, which the browser
+  // may page to disk. Both go with the call.
+  $TesseraFiles__deps: ['$TesseraJs', 'malloc', 'free'],
+  $TesseraFiles: {
+    DIR: 'tessera-downloads',
+    live: null,  // handles of files and downloads this call made (a Set, made on first use)
+    track: function(id) {
+      if (!TesseraFiles.live) TesseraFiles.live = new Set();
+      TesseraFiles.live.add(id);
+      return id;
+    },
+    add: function(file) { return TesseraFiles.track(TesseraJs.add({ file: file, chain: Promise.resolve() })); },
+    // An object URL for a picked file or a finished download (made once, revoked with the call).
+    url: function(id) {
+      var entry = TesseraJs.get(id);
+      if (!entry) return null;
+      if (!entry.url && entry.file) entry.url = URL.createObjectURL(entry.file);
+      return entry.url || null;
+    },
+    // This page's own folder of the private file system, held by a Web Lock
+    // for as long as the page lives: another tab's folder is never touched,
+    // and a folder whose lock is free was left by a page that is gone.
+    page: null,
+    randomName: function() {
+      return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function(b) {
+        return (b + 256).toString(16).slice(1);
+      }).join('');
+    },
+    directory: function() {
+      if (!navigator.storage || !navigator.storage.getDirectory) return Promise.reject(new Error('no OPFS'));
+      if (!TesseraFiles.page) {
+        var name = TesseraFiles.randomName();
+        if (navigator.locks) navigator.locks.request(TesseraFiles.DIR + '/' + name, function() {
+          return new Promise(function() {});  // held until the page goes
+        });
+        TesseraFiles.page = navigator.storage.getDirectory().then(function(root) {
+          return root.getDirectoryHandle(TesseraFiles.DIR, { create: true });
+        }).then(function(all) { return all.getDirectoryHandle(name, { create: true }); });
+      }
+      return TesseraFiles.page;
+    },
+    // Deletes the folders of pages that are gone (a crash, a closed tab).
+    sweep: function() {
+      if (!navigator.storage || !navigator.storage.getDirectory || !navigator.locks) return;
+      Promise.all([navigator.locks.query(), navigator.storage.getDirectory()]).then(function(r) {
+        var held = new Set(r[0].held.map(function(l) { return l.name; }));
+        return r[1].getDirectoryHandle(TesseraFiles.DIR).then(function(all) {
+          var removals = [];
+          var next = function(it) {
+            return it.next().then(function(step) {
+              if (step.done) return Promise.all(removals);
+              if (!held.has(TesseraFiles.DIR + '/' + step.value)) removals.push(all.removeEntry(step.value, { recursive: true }));
+              return next(it);
+            });
+          };
+          return next(all.keys());
+        });
+      }).catch(function() {});
+    },
+    release: function(id) {
+      var entry = TesseraJs.get(id);
+      TesseraJs.remove(id);
+      if (!entry) return;
+      if (entry.url) URL.revokeObjectURL(entry.url);
+      if (entry.writable) entry.writable.abort().catch(function() {});
+      if (entry.parts) entry.parts.forEach(function(p) { p.fill(0); });
+      entry.parts = null;
+      entry.dead = true;
+    },
+    forgetAll: function() {
+      if (TesseraFiles.live) TesseraFiles.live.forEach(TesseraFiles.release);
+      TesseraFiles.live = null;
+      // This page's folder goes; the next call makes a new one.
+      var page = TesseraFiles.page;
+      TesseraFiles.page = null;
+      if (page) page.then(function(dir) {
+        return navigator.storage.getDirectory().then(function(root) {
+          return root.getDirectoryHandle(TesseraFiles.DIR);
+        }).then(function(all) { return all.removeEntry(dir.name, { recursive: true }); });
+      }).catch(function() {});
+    },
+  },
+
+  tessera_file_read__deps: ['$TesseraJs', 'malloc', 'free'],
+  tessera_file_read: function(id, offset, length, user, token, onRead) {
+    var entry = TesseraJs.get(id);
+    var reply = function(bytes) {
+      if (TesseraJs.get(id) !== entry) return;
+      if (!bytes) return {{{ makeDynCall('vidii', 'onRead') }}}(user, token, 0, -1);
+      var ptr = _malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, ptr);
+      try {
+        {{{ makeDynCall('vidii', 'onRead') }}}(user, token, ptr, bytes.length);
+      } finally {
+        HEAPU8.fill(0, ptr, ptr + bytes.length);
+        _free(ptr);
+        bytes.fill(0);
+      }
+    };
+    if (!entry) return;
+    // In order: each read waits for the one before.
+    entry.chain = entry.chain.then(function() {
+      return entry.file.slice(offset, offset + length).arrayBuffer();
+    }).then(function(buffer) {
+      reply(buffer.byteLength === length ? new Uint8Array(buffer) : null);
+    }, function(e) {
+      TesseraJs.warn('file read', e);
+      reply(null);
+    });
+  },
+
+  tessera_file_release__deps: ['$TesseraFiles'],
+  tessera_file_release: function(id) { TesseraFiles.release(id); },
+
+  tessera_download_open__deps: ['$TesseraJs', '$TesseraFiles'],
+  tessera_download_open: function(name, mediaType, user, onWritten) {
+    var entry = { name: UTF8ToString(name), type: UTF8ToString(mediaType), parts: null };
+    var id = TesseraFiles.track(TesseraJs.add(entry));
+    entry.written = function(ok) {
+      if (TesseraJs.get(id) === entry) {{{ makeDynCall('vii', 'onWritten') }}}(user, ok);
+    };
+    // A random name in the private directory: never the file's own name.
+    var slot = TesseraFiles.randomName();
+    entry.chain = TesseraFiles.directory().then(function(dir) {
+      entry.dir = dir;
+      entry.slot = slot;
+      return dir.getFileHandle(slot, { create: true });
+    }).then(function(handle) {
+      entry.handle = handle;
+      return handle.createWritable();
+    }).then(function(writable) {
+      if (entry.dead) return writable.abort();
+      entry.writable = writable;
+    }, function() {
+      entry.parts = [];  // no private file system here: Blob parts
+    });
+    return id;
+  },
+
+  tessera_download_write__deps: ['$TesseraJs'],
+  tessera_download_write: function(id, bytes, size) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    var copy = HEAPU8.slice(bytes, bytes + size);
+    entry.chain = entry.chain.then(function() {
+      if (entry.dead) return;
+      if (entry.parts) return entry.parts.push(copy);
+      return entry.writable.write(copy).then(function() { copy.fill(0); });
+    }).then(function() { entry.written(1); }, function(e) {
+      TesseraJs.warn('download write', e);
+      entry.written(0);
+    });
+  },
+
+  tessera_download_finish__deps: ['$TesseraJs', '$TesseraChat'],
+  tessera_download_finish: function(id) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    entry.chain = entry.chain.then(function() {
+      if (entry.dead) return null;
+      if (entry.parts) return new Blob(entry.parts, { type: entry.type });
+      return entry.writable.close().then(function() {
+        entry.writable = null;
+        return entry.handle.getFile();
+      });
+    }).then(function(blob) {
+      if (!blob || entry.dead) return;
+      entry.file = blob;  // on disk: the object URL reads it from there
+      if (TesseraChat.last) TesseraChat.render(TesseraChat.last);  // its Save link can show now
+    }, function(e) { TesseraJs.warn('download finish', e); });
+  },
+
+  tessera_download_abort__deps: ['$TesseraJs', '$TesseraFiles'],
+  tessera_download_abort: function(id) {
+    var entry = TesseraJs.get(id);
+    if (!entry) return;
+    entry.chain.then(function() {
+      if (entry.dir && entry.slot) return entry.dir.removeEntry(entry.slot);
+    }).catch(function() {});
+    TesseraFiles.release(id);
   },
 
   // ---- the gateway's /api/ (same origin: the session cookie goes along)
@@ -774,7 +1215,7 @@ var TesseraBridge = {
     }
   },
 
-  tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia'],
+  tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia', '$TesseraFiles'],
   tessera_bridge_init: function(user, onActivate, onText) {
     TesseraLayer.user = user;
     TesseraLayer.onActivate = onActivate;
@@ -784,6 +1225,7 @@ var TesseraBridge = {
     TesseraLayer.order = [];
     TesseraJs.objects = new Map();
     TesseraMedia.peers = new Set();
+    TesseraFiles.sweep();  // downloads of pages that are gone (a crash, a closed tab)
     ['keydown', 'keypress', 'keyup'].forEach(function(type) {
       window.addEventListener(type, TesseraLayer.guardKeys, true);
     });

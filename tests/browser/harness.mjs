@@ -3,12 +3,13 @@
 // Firefox ESR (Debian's) through puppeteer-core; and the steps of a visit.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export function requiredEnv(name) {
@@ -346,19 +347,23 @@ export const paragraphs = (driver) =>
   driver.evaluate(() => [...document.querySelectorAll('#a11y-layer p')].map((p) => p.textContent));
 
 // A page at url in a fresh Chromium context (the test certificate accepted),
-// its peers recorded, its problems collected.
-export async function openInChromium(browser, url, outDir, initScripts = []) {
+// its peers recorded, its problems collected. beforeGoto(page): more set-up
+// before the first load (exposed functions).
+export async function openInChromium(browser, url, outDir, initScripts = [], beforeGoto = null) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   for (const script of [recordPage, ...initScripts]) await page.addInitScript(script);
+  if (beforeGoto) await beforeGoto(page);
   const problems = collectPageProblems(page);
   await page.goto(url);
   return { driver: chromiumDriver(page, outDir), page, context, problems };
 }
 
-// The provider signs in, in a Chromium context of the given browser.
-export async function providerSignsIn(browser, gateway, clinic, outDir, shots = {}) {
-  const { driver: provider, problems } = await openInChromium(browser, `${gateway.url}/`, outDir);
+// The provider signs in, in a Chromium context of the given browser
+// (opened: initScripts and beforeGoto for openInChromium).
+export async function providerSignsIn(browser, gateway, clinic, outDir, shots = {}, opened = {}) {
+  const { driver: provider, problems } = await openInChromium(browser, `${gateway.url}/`, outDir,
+    opened.initScripts, opened.beforeGoto);
   await provider.heading('Sign in to Tessera');
   if (shots.signIn) await provider.shot(shots.signIn);
   await provider.fill('Login', clinic.login);
@@ -513,6 +518,211 @@ export async function switchesMicrophone(switching, hearing, who) {
   assert.equal(after.peers, before.peers, `${who}: the same peer connection`);
   assert.equal((await options(switching, 'Microphone')).selected, next, `${who}: the picker shows the choice`);
   await expectMovingMedia(hearing, `${who}: the other side after the switch`);
+
+// ---- chat and files (chat_files.test.mjs): what leaves a page, and the chat panel.
+
+// An init script: WebSocket.send, RTCDataChannel.send and fetch wrapped for
+// the page's whole life; each payload goes to window.__tesseraSent(kind,
+// base64) (exposed by watchSends) to be checked in Node. It also keeps the
+// chunk frames sent (window.__fileSends: [file id prefix, index]), the data
+// channels that sent (window.__channels), can refuse new data channels while
+// window.__holdChannels is true, harms one chunk frame when asked
+// (window.__harm = { kind: 'tamper' | 'duplicate' | 'drop', after: n }), and
+// holds back chat frames after the next n (window.__holdChat = { after: n })
+// until window.__releaseChat(): on a receiver that holds its acks back, a
+// transfer stops at the window, whatever the speed of the machine.
+export function recordSends() {
+  window.__channels = new Set();
+  const heldChat = [];
+  window.__fileSends = [];
+  window.__harm = null;
+  window.__holdChannels = false;
+  const toBase64 = (bytes) => {
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  };
+  const asBytes = (data) => {
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return null;
+  };
+  const report = (kind, data) => {
+    const bytes = asBytes(data);
+    if (bytes) return window.__tesseraSent(kind, toBase64(bytes), 'base64');
+    if (typeof data === 'string') return window.__tesseraSent(kind, data, 'text');
+    if (data === undefined || data === null) return undefined;
+    return window.__tesseraSent(kind, String(data), 'text');
+  };
+  const wsSend = WebSocket.prototype.send;
+  WebSocket.prototype.send = function(data) {
+    report('WebSocket.send', data);
+    return wsSend.call(this, data);
+  };
+  const dcSend = RTCDataChannel.prototype.send;
+  window.__releaseChat = () => {
+    window.__holdChat = null;
+    for (const [channel, data] of heldChat.splice(0)) {
+      if (channel.readyState !== 'open') continue;
+      report('RTCDataChannel.send', data);
+      dcSend.call(channel, data);
+    }
+  };
+  RTCDataChannel.prototype.send = function(data) {
+    window.__channels.add(this);
+    if (this.label === 'tessera-chat' && window.__holdChat && window.__holdChat.after-- <= 0) {
+      heldChat.push([this, asBytes(data) ? asBytes(data).slice() : data]);
+      return undefined;
+    }
+    let bytes = asBytes(data);
+    if (this.label === 'tessera-files' && bytes && bytes.length >= 22) {
+      const harm = window.__harm;
+      if (harm && harm.after-- === 0) {
+        window.__harm = null;
+        window.__harmed = { kind: harm.kind, index: ((bytes[17] << 24) | (bytes[18] << 16) | (bytes[19] << 8) | bytes[20]) >>> 0 };
+        if (harm.kind === 'drop') return undefined;
+        if (harm.kind === 'tamper') {
+          bytes = bytes.slice();
+          bytes[bytes.length - 1] ^= 0x01;
+          data = bytes;
+        }
+        if (harm.kind === 'duplicate') {
+          report('RTCDataChannel.send', bytes);
+          dcSend.call(this, data);
+        }
+      }
+      const id = Array.from(bytes.subarray(1, 5), (b) => b.toString(16).padStart(2, '0')).join('');
+      window.__fileSends.push([id, ((bytes[17] << 24) | (bytes[18] << 16) | (bytes[19] << 8) | bytes[20]) >>> 0]);
+    }
+    report('RTCDataChannel.send', bytes || data);
+    return dcSend.call(this, data);
+  };
+  const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function(...args) {
+    if (window.__holdChannels) throw new DOMException('held by the test', 'OperationError');
+    const channel = createDataChannel.apply(this, args);
+    window.__channels.add(channel);
+    return channel;
+  };
+  const fetchOriginal = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    report('fetch', String(input && input.url ? input.url : input));
+    if (init && init.body !== undefined) report('fetch', init.body);
+    return fetchOriginal(input, init);
+  };
+}
+
+// What left the pages, kept as it arrives and checked by scan(): no text given to
+// secretText (chat messages, display names) and no 32-byte run of a file
+// given to file() may appear in any payload. A 32-byte run of a file always
+// holds one whole 16-byte block at an offset that is a multiple of 16, so the
+// blocks of each file are indexed (a hash table on their first 4 bytes) and
+// every payload is scanned at every offset: stricter than 32 bytes, and
+// linear in what was sent.
+export class LeakWatch {
+  constructor() {
+    this.texts = [];
+    this.files = [];
+    this.leaks = [];
+    this.counts = {};
+    this.bytes = {};
+    this.payloads = [];
+  }
+
+  secretText(text) { this.texts.push(Buffer.from(text, 'utf8')); }
+
+  file(bytes) {
+    const blocks = Math.floor(bytes.length / 16);
+    let size = 1;
+    while (size < blocks * 2) size *= 2;
+    const keys = new Uint32Array(size);
+    const slots = new Int32Array(size);  // block index + 1, or 0
+    for (let b = 0; b < blocks; ++b) {
+      const key = bytes.readUInt32LE(b * 16);
+      let h = Math.imul(key, 0x9e3779b1) >>> 0;
+      for (;; h = (h + 1) >>> 0) {
+        const at = h & (size - 1);
+        if (!slots[at]) {
+          keys[at] = key;
+          slots[at] = b + 1;
+          break;
+        }
+      }
+    }
+    this.files.push({ bytes, keys, slots, mask: size - 1 });
+  }
+
+  // Kept for scan(): checking as it arrives would starve the test's own
+  // Node thread (the browser driver) while files move.
+  add(kind, payload) {
+    this.counts[kind] = (this.counts[kind] || 0) + 1;
+    this.bytes[kind] = (this.bytes[kind] || 0) + payload.length;
+    this.payloads.push([kind, payload]);
+  }
+
+  // Every payload seen so far against every text and file given; the leaks found.
+  scan() {
+    for (const [kind, payload] of this.payloads.splice(0)) this.check(kind, payload);
+    return this.leaks;
+  }
+
+  check(kind, payload) {
+    for (const text of this.texts) if (payload.indexOf(text) >= 0) this.leaks.push(`${kind}: a chat text or name`);
+    if (payload.length < 16) return;
+    for (const f of this.files) {
+      for (let i = 0; i + 16 <= payload.length; ++i) {
+        const key = payload.readUInt32LE(i);
+        for (let h = Math.imul(key, 0x9e3779b1) >>> 0; ; h = (h + 1) >>> 0) {
+          const at = h & f.mask;
+          if (!f.slots[at]) break;
+          if (f.keys[at] !== key) continue;
+          const offset = (f.slots[at] - 1) * 16;
+          if (payload.compare(f.bytes, offset, offset + 16, i, i + 16) === 0) {
+            this.leaks.push(`${kind}: 16 bytes of a file at offset ${offset}`);
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  // For openInChromium's beforeGoto: the page reports what it sends here.
+  expose() {
+    return (page) => page.exposeFunction('__tesseraSent', (kind, data, encoding) => {
+      this.add(kind, Buffer.from(data, encoding === 'base64' ? 'base64' : 'utf8'));
+    });
+  }
+}
+
+// A real PNG of side x side random pixels (stored, not compressed): a
+// picture that previews and whose bytes are all random.
+export function randomPng(side) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header[8] = 8;  // bits per sample
+  header[9] = 2;  // RGB
+  const rows = Buffer.concat(Array.from({ length: side }, () => Buffer.concat([Buffer.from([0]), randomBytes(side * 3)])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 // ---- an operator's command line (`tessera-gateway kiosk enrol --label ...`)

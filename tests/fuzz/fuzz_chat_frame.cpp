@@ -102,7 +102,7 @@ void as_plaintext(ByteSpan in) {
   FUZZ_CHECK(r.next_seq == seq + 1);
   const std::uint8_t kind = plain[0];
   const ByteSpan body(plain.data() + 1, content - 1);
-  if (kind < 1 || kind > 4) {
+  if (kind < 1 || kind > 5) {
     FUZZ_CHECK(!opened && opened.error() == ChatError::unknown_kind);
   } else if (kind == static_cast<std::uint8_t>(ChatKind::text) && !fuzz::reference_utf8(body, false)) {
     FUZZ_CHECK(!opened && opened.error() == ChatError::bad_text);

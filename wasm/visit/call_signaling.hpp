@@ -46,6 +46,8 @@ class CallSignaling {
 
   [[nodiscard]] const SessionId& peer() const { return keys_.peer_session; }
   [[nodiscard]] bool offerer() const { return keys_.role == Role::provider; }
+  // The call's keys: the chat (wasm/visit/visit_chat.hpp) derives its own from them.
+  [[nodiscard]] const SessionKeys& keys() const { return keys_; }
 
   // The offerer's first step: ask the browser for an offer.
   void start(VisitOutbox& out);

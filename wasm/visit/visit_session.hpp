@@ -46,6 +46,9 @@ class VisitSession {
   [[nodiscard]] bool ice_restarting() const { return call_ && call_->ice_restarting(); }
   // The other side's microphone and camera, as it last said (both on when no call).
   [[nodiscard]] MediaState peer_media() const { return call_ ? call_->peer_media() : MediaState{}; }
+  // The call's keys and whether this side offers, while there is a call (for its chat).
+  [[nodiscard]] const SessionKeys* call_keys() const { return call_ ? &call_->keys() : nullptr; }
+  [[nodiscard]] bool call_offerer() const { return call_ && call_->offerer(); }
 
  protected:
   explicit VisitSession(GatewayConnection connection) : connection_(std::move(connection)) {}

@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// The file transfer benchmark (issue 12): end-to-end encrypted file
+// throughput between two tabs of headless Chromium on loopback (the real
+// gateway, a provider and a patient in a call; the patient picks a file of
+// random bytes, the provider accepts; from Accept to "Received."), beside a
+// raw data channel in the same browser in the same run: two tabs on loopback,
+// no encryption of ours, the same message size (a sealed chunk's 64550 bytes)
+// and the same backpressure (send while bufferedAmount < 1 MiB, resume at
+// bufferedamountlow = 256 KiB). Budget: encrypted >= 90% of raw. During the
+// encrypted transfer it samples, every 250 ms, each page's JS heap (CDP
+// Performance.getMetrics JSHeapUsedSize) and WebAssembly memory (the
+// module's Memory.buffer.byteLength), and prints the peaks. Not a test:
+// exits 0 whatever the figures (1 on errors). It builds nothing; it needs
+//   cmake --preset wasm && cmake --build build/wasm                 (the client: build/wasm/web)
+//   cmake --preset native && cmake --build build/native --target tessera-gateway
+//   (cd tests && npm ci)                                             (playwright-core)
+//
+//   node tools/bench/file_bench.mjs [--mb 1000] [--raw-mb MB]
+//
+// --mb      size of the encrypted transfer in MB (default 1000, a 1 GB file in
+//           the system's temporary folder, deleted afterwards)
+// --raw-mb  size of the raw transfer (default: the same)
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  console.log(text.slice(1, text.findIndex((l) => l.startsWith('import'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+const MB = 1000 * 1000;
+const size = Math.round(Number(option('mb', '1000')) * MB);
+const rawSize = Math.round(Number(option('raw-mb', String(size / MB))) * MB);
+const gatewayBinary = path.resolve(option('gateway', path.join(ROOT, 'build/native/gateway/tessera-gateway')));
+const webRoot = path.resolve(option('web-root', path.join(ROOT, 'build/wasm/web')));
+const missing = [];
+if (!existsSync(path.join(webRoot, 'index.html'))) missing.push(`the client (${webRoot}): cmake --preset wasm && cmake --build build/wasm`);
+if (!existsSync(gatewayBinary)) missing.push(`the gateway (${gatewayBinary}): cmake --preset native && cmake --build build/native --target tessera-gateway`);
+if (!existsSync(path.join(ROOT, 'tests/node_modules/playwright-core'))) missing.push('playwright-core: cd tests && npm ci');
+if (missing.length) {
+  console.error(`file_bench: build first:\n  ${missing.join('\n  ')}`);
+  process.exit(1);
+}
+process.env.TESSERA_GATEWAY = gatewayBinary;
+const H = await import('../../tests/browser/harness.mjs');
+
+const FRAME = 22 + 64512 + 16;  // a sealed chunk on the wire
+const HIGH = 1 << 20;
+const LOW = 256 << 10;
+const mbps = (bytes, ms) => (bytes / MB) / (ms / 1000);
+const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+// An init script: the module's WebAssembly.Memory, for its size.
+function recordWasmMemory() {
+  const keep = (result, imports) => {
+    const instance = result.instance || result;
+    const exported = Object.values((instance && instance.exports) || {}).find((v) => v instanceof WebAssembly.Memory);
+    const imported = imports && imports.env && imports.env.memory;
+    window.__wasmMemory = exported || imported || window.__wasmMemory;
+    return result;
+  };
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function(source, imports) {
+      return original.call(this, source, imports).then((r) => keep(r, imports));
+    };
+  }
+}
+
+function writeRandomFile(at, bytes) {
+  const fd = openSync(at, 'w');
+  const block = 64 * MB;
+  for (let done = 0; done < bytes; done += block) writeSync(fd, randomBytes(Math.min(block, bytes - done)));
+  closeSync(fd);
+}
+
+// Peak JS heap and wasm memory of a page, sampled until stop() is called.
+async function sampler(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const peak = { heap: 0, wasm: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      peak.heap = Math.max(peak.heap, metrics.find((m) => m.name === 'JSHeapUsedSize').value);
+      peak.wasm = Math.max(peak.wasm, await page.evaluate(() => (window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0)));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return { peak, stop: async () => { running = false; await loop; } };
+}
+
+async function encryptedRun(browser, gateway, clinic, file) {
+  const opened = { initScripts: [recordWasmMemory] };
+  const { provider } = await H.providerSignsIn(browser, gateway, clinic, '', {}, opened);
+  const link = await H.createVisit(provider);
+  const { driver: patient } = await H.openInChromium(browser, link, '', [recordWasmMemory]);
+  await H.patientJoins(patient, 'Bench Patient');
+  await provider.press('Admit Bench Patient');
+  await Promise.all([provider.heading('Chat'), patient.heading('Chat')]);
+  await patient.page.getByLabel('Send a file').setInputFiles(file);
+  const name = path.basename(file);
+  const accept = provider.page.getByRole('button', { name: `Accept ${name}` });
+  await accept.waitFor({ timeout: 30000 });
+  const samplers = [await sampler(patient.page), await sampler(provider.page)];
+  const started = Date.now();
+  await accept.click();
+  const status = () => provider.page.locator('#chat-layer li', { hasText: name }).locator('.chat-file-status').textContent();
+  await H.until(async () => /^Received\.$/.test(await status()), 'the file received', { timeout: 3600 * 1000, every: 50 });
+  const elapsed = Date.now() - started;
+  for (const s of samplers) await s.stop();
+  await provider.page.context().close();
+  await patient.page.context().close();
+  return { elapsed, sender: samplers[0].peak, receiver: samplers[1].peak };
+}
+
+// Two tabs, a plain RTCPeerConnection pair on loopback (SDP passed by this
+// script), rawSize bytes in FRAME-byte messages with the same backpressure.
+async function rawRun(browser, gateway) {
+  const open = async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(`${gateway.url}/bench-raw`);  // any page of a secure origin (its 404 will do)
+    // Camera permission makes Chromium show real host candidates instead of mDNS names.
+    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ audio: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    return page;
+  };
+  const [a, b] = [await open(), await open()];
+  // In a page: its local description once ICE gathering is complete (no trickle).
+  const gathered = (page) => page.evaluate(() => new Promise((resolve) => {
+    const pc = window.__pc;
+    const done = () => pc.iceGatheringState === 'complete' && resolve(pc.localDescription.toJSON());
+    pc.onicegatheringstatechange = done;
+    done();
+  }));
+  await a.evaluate(async () => {
+    window.__pc = new RTCPeerConnection();
+    window.__dc = window.__pc.createDataChannel('raw', { ordered: true });
+    window.__dc.binaryType = 'arraybuffer';
+    await window.__pc.setLocalDescription(await window.__pc.createOffer());
+  });
+  const offer = await gathered(a);
+  await b.evaluate(async (o) => {
+    window.__pc = new RTCPeerConnection();
+    window.__received = new Promise((resolve) => {
+      window.__pc.ondatachannel = (e) => {
+        let got = 0;
+        e.channel.binaryType = 'arraybuffer';
+        e.channel.onmessage = (m) => {
+          got += m.data.byteLength;
+          if (got >= window.__expect) resolve(got);
+        };
+      };
+    });
+    await window.__pc.setRemoteDescription(o);
+    await window.__pc.setLocalDescription(await window.__pc.createAnswer());
+  }, offer);
+  const answer = await gathered(b);
+  await a.evaluate((d) => window.__pc.setRemoteDescription(d), answer);
+  await a.evaluate(() => new Promise((r) => { if (window.__dc.readyState === 'open') r(); else window.__dc.onopen = r; }));
+  await b.evaluate((n) => { window.__expect = n; }, rawSize);
+  const started = Date.now();
+  const done = b.evaluate(() => window.__received);
+  await a.evaluate(({ total, frame, high, low }) => new Promise((resolve) => {
+    const dc = window.__dc;
+    const message = crypto.getRandomValues(new Uint8Array(65536)).subarray(0, frame);
+    dc.bufferedAmountLowThreshold = low;
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && dc.bufferedAmount < high) {
+        const n = Math.min(frame, total - sent);
+        dc.send(n === frame ? message : message.subarray(0, n));
+        sent += n;
+      }
+      if (sent >= total) resolve();
+    };
+    dc.onbufferedamountlow = pump;
+    pump();
+  }), { total: rawSize, frame: FRAME, high: HIGH, low: LOW });
+  await done;
+  const elapsed = Date.now() - started;
+  await a.context().close();
+  await b.context().close();
+  return { elapsed };
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'tessera-file-bench-'));
+const file = path.join(work, 'bench.bin');
+const clinic = H.makeClinic();
+let gateway;
+let browser;
+try {
+  console.log(`machine load before: ${execFileSync('uptime').toString().trim()}`);
+  writeRandomFile(file, size);
+  gateway = await H.startClinicGateway(webRoot, clinic);
+  browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+  const raw = await rawRun(browser, gateway);
+  const enc = await encryptedRun(browser, gateway, clinic, file);
+  const rawRate = mbps(rawSize, raw.elapsed);
+  const encRate = mbps(size, enc.elapsed);
+  console.log('\n== file transfer between two tabs on loopback, headless Chromium, the same browser and run');
+  console.log(`  raw data channel:  ${(rawSize / MB).toFixed(0)} MB in ${(raw.elapsed / 1000).toFixed(1)} s = ${rawRate.toFixed(1)} MB/s`);
+  console.log(`  end-to-end sealed: ${(size / MB).toFixed(0)} MB in ${(enc.elapsed / 1000).toFixed(1)} s = ${encRate.toFixed(1)} MB/s` +
+    ` (from Accept to "Received.": read, seal, send, open, write to the download)`);
+  const ratio = encRate / rawRate;
+  console.log(`  budget >= 90% of raw: ${(ratio * 100).toFixed(0)}% ${ratio >= 0.9 ? 'PASS' : 'FAIL'}`);
+  console.log(`  peak during the transfer, sender (patient):    JS heap ${mib(enc.sender.heap)}, wasm memory ${mib(enc.sender.wasm)}`);
+  console.log(`  peak during the transfer, receiver (provider): JS heap ${mib(enc.receiver.heap)}, wasm memory ${mib(enc.receiver.wasm)}`);
+  console.log(`machine load after: ${execFileSync('uptime').toString().trim()} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+} finally {
+  await browser?.close();
+  await gateway?.stop();
+  clinic.remove();
+  rmSync(work, { recursive: true, force: true });
+}
