@@ -64,6 +64,7 @@ const char* autocomplete_token(FieldKind kind) {
     case FieldKind::username: return "username";
     case FieldKind::password: return "current-password";
     case FieldKind::one_time_code: return "one-time-code";
+    case FieldKind::multiline: return "";
   }
   return "";
 }
@@ -74,7 +75,9 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
   const bool password = kind == FieldKind::password;
-  bool changed = ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
+  const bool multiline = kind == FieldKind::multiline;
+  bool changed = multiline ? ImGui::InputTextMultiline("##field", &value, ImVec2(-1.0f, ImGui::GetFontSize() * 8.0f))
+                           : ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
   const ImGuiID id = ImGui::GetItemID();
   ImGui::PopID();
   // The DOM <input> is where phones, IME and paste deliver text
@@ -86,7 +89,7 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   truncate_utf8(value, max_bytes);
   ui.a11y.add({.id = id, .role = AccessibleRole::textbox, .name = std::string(name),
                .rect = last_item_rect(), .value = value, .password = password,
-               .autocomplete = autocomplete_token(kind)});
+               .autocomplete = autocomplete_token(kind), .multiline = multiline});
   return changed;
 }
 

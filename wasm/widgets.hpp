@@ -30,7 +30,8 @@ struct Ui {
 enum class VideoSlot { self = 0, remote = 1 };
 
 // How a text field is filled in, for the browser's autofill and keyboards.
-enum class FieldKind { plain, username, password, one_time_code };
+// multiline: a few lines of text (a <textarea>), Enter makes a new line.
+enum class FieldKind { plain, username, password, one_time_code, multiline };
 
 void heading(Ui& ui, const char* text, int level = 1);
 void paragraph(Ui& ui, const char* text);
