@@ -225,3 +225,31 @@ test('a parked file opens while its provider is signed out, byte-identical and p
   assert.ok(!containsAnyRun(storedBytes(), png), 'and never anything of the file itself');
   await again.provider.page.context().close();
 });
+
+test('a live share is held by its provider\'s tab: destroyed or the tab closed, the link says it is gone', async () => {
+  const { provider } = await providerSignsIn(browser, gateway, clinic, outDir);
+  await provider.press('Share a note or file');
+  const link = await createShare(provider, { note: 'Live: bring your glucose log on Monday.', opens: 'Until it expires',
+    keep: 'live' });
+  // The provider's tab holds the room: the patient reaches it and waits for the content.
+  const waiting = await patientOpens(link);
+  await until(() => says(waiting.driver, 'Reaching your provider\'s browser'), 'the patient reached the room');
+  await provider.press('Share something else');
+  await until(() => says(provider, 'Note: Live: bring your glucose log on Monday.'), 'the live share is listed');
+  await provider.press('Destroy Note: Live: bring your glucose log on Monday.');
+  await waiting.driver.heading('This share cannot be opened');
+  assert.ok(await says(waiting.driver, 'This share is gone'));
+  await waiting.context.close();
+
+  // Another live share, and the provider closes the tab: its content went with it, and the gateway says so.
+  const second = await createShare(provider, { note: 'Live: the second one.', opens: 'Once', keep: 'live' });
+  await provider.page.context().close();
+  await until(async () => {
+    const opened = await patientOpens(second);
+    await opened.driver.heading('This share cannot be opened');
+    const gone = await says(opened.driver, 'This share is gone');
+    await opened.context.close();
+    return gone;
+  }, 'the closed tab\'s share is gone');
+  assert.ok(!storedBytes().includes(Buffer.from('glucose log')), 'a live share\'s content never reaches the gateway');
+});
