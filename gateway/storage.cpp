@@ -91,34 +91,39 @@ Result<std::vector<ShareId>, std::string> Storage::end_expired_shares(std::int64
 
 bool Storage::record_share(VisitMoment moment, ProviderId owner, const ShareId& id, std::int64_t now,
                            const std::function<void(std::string_view)>& failed) {
+  // A storage failure is reported; the moment was the share's all the same.
+  const auto fail = [&](std::string_view error) {
+    failed(error);
+    return true;
+  };
   if (moment == VisitMoment::guest_admitted) {
     auto tx = Transaction::begin(db_);
-    if (!tx) return failed(tx.error().message), true;
+    if (!tx) return fail(tx.error().message);
     auto last = shares_.count_live_open(owner, id, now);
     if (!last) {
       if (last.error().kind == StoreError::Kind::not_found) return false;  // not a live share
-      return failed(last.error().message), true;
+      return fail(last.error().message);
     }
     const auto ref = audit_.share_ref(id);
-    if (auto s = audit_.append(AuditEvent::share_opened, kAuditNobody, ref, now); !s) return failed(s.error().message), true;
+    if (auto s = audit_.append(AuditEvent::share_opened, kAuditNobody, ref, now); !s) return fail(s.error().message);
     if (*last) {
       if (auto s = audit_.append(AuditEvent::share_destroyed, kAuditGateway, ref, now); !s)
-        return failed(s.error().message), true;
+        return fail(s.error().message);
     }
-    if (auto s = tx->commit(); !s) failed(s.error().message);
+    if (auto s = tx->commit(); !s) return fail(s.error().message);
     return true;
   }
   // The room is gone (or its provider ended it): the content left with the tab.
   auto tx = Transaction::begin(db_);
-  if (!tx) return failed(tx.error().message), true;
+  if (!tx) return fail(tx.error().message);
   if (auto ended = shares_.end_live(owner, id, now); !ended) {
     if (ended.error().kind == StoreError::Kind::not_found) return false;  // a visit, or a share ended already
-    return failed(ended.error().message), true;
+    return fail(ended.error().message);
   }
   const auto actor = audit_account_ref(static_cast<std::int64_t>(owner));
   if (auto s = audit_.append(AuditEvent::share_destroyed, actor, audit_.share_ref(id), now); !s)
-    return failed(s.error().message), true;
-  if (auto s = tx->commit(); !s) failed(s.error().message);
+    return fail(s.error().message);
+  if (auto s = tx->commit(); !s) return fail(s.error().message);
   return true;
 }
 

@@ -30,13 +30,6 @@ std::int64_t wall_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string size_words(std::size_t bytes) {
-  if (bytes < 1024) return std::to_string(bytes) + " bytes";
-  if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
-  const auto tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
-}
-
 std::string time_left_words(std::int64_t seconds) {
   if (seconds < 60) return "less than a minute";
   if (seconds < 2 * 3600) return std::to_string(seconds / 60) + " minutes";
@@ -110,7 +103,7 @@ void ShareDesk::on_picked(const char* name, const char* type, const std::uint8_t
   if (!text_is_media_type(media_type) || media_type.size() > kShareMaxMediaTypeBytes)
     media_type = "application/octet-stream";
   if (!bytes) {
-    file_problem_ = file_name + " is too large to share: the limit is " + size_words(kShareMaxFileBytes) + ".";
+    file_problem_ = file_name + " is too large to share: the limit is " + ui::size_words(kShareMaxFileBytes) + ".";
   } else if (!text_is_file_name(file_name) || file_name.size() > kShareMaxFileNameBytes) {
     file_problem_ = "This file's name cannot be shared. Rename it (up to 255 letters, no slashes) and pick it again.";
   } else {
@@ -258,7 +251,7 @@ void ShareDesk::draw_form(ui::Ui& ui) {
                         });
     }
     if (file_) {
-      ui::paragraph(ui, (file_->name + " (" + size_words(file_->bytes.size()) + ", " + file_->type + ")").c_str());
+      ui::paragraph(ui, (file_->name + " (" + ui::size_words(file_->bytes.size()) + ", " + file_->type + ")").c_str());
     } else if (!file_problem_.empty()) {
       ui::paragraph(ui, file_problem_.c_str());
     }

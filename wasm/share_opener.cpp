@@ -19,13 +19,6 @@ constexpr const char* kOffline =
     "Your provider is not online right now, and this share lives in their browser. Ask your provider to open "
     "Tessera, then open this link again.";
 
-std::string size_words(std::size_t bytes) {
-  if (bytes < 1024) return std::to_string(bytes) + " bytes";
-  if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
-  const auto tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
-}
-
 }  // namespace
 
 SharePreview share_preview_kind(std::string_view media_type) {
@@ -184,7 +177,7 @@ void ShareOpener::draw_shown(ui::Ui& ui) {
       at = end + 1;
     }
   } else {
-    ui::paragraph(ui, (content_->file_name + " (" + size_words(content_->body.size()) + ", " +
+    ui::paragraph(ui, (content_->file_name + " (" + ui::size_words(content_->body.size()) + ", " +
                        content_->media_type + ")")
                           .c_str());
     if (ui::button(ui, ("Save " + content_->file_name).c_str())) tessera_blob_save(blob_);

@@ -58,6 +58,9 @@ void video_at(Ui& ui, VideoSlot slot, Rect rect);
 // True if text has nothing but white space (a field not yet filled in).
 [[nodiscard]] bool is_blank(std::string_view text);
 
+// A file's size for people: "812 bytes", "34 KB", "2.5 MB".
+[[nodiscard]] std::string size_words(std::size_t bytes);
+
 // Cuts at most max_bytes of UTF-8 without splitting a character.
 void truncate_utf8(std::string& text, std::size_t max_bytes);
 
