@@ -83,6 +83,9 @@ std::string_view audit_event_name(AuditEvent event) {
     case AuditEvent::account_changed: return "account_changed";
     case AuditEvent::kiosk_enrolment_created: return "kiosk_enrolment_created";
     case AuditEvent::visit_sent_to_kiosk: return "visit_sent_to_kiosk";
+    case AuditEvent::share_created: return "share_created";
+    case AuditEvent::share_opened: return "share_opened";
+    case AuditEvent::share_destroyed: return "share_destroyed";
   }
   return "unknown";
 }
@@ -132,6 +135,19 @@ std::string AuditTrail::visit_ref(const VisitId& visit) const {
   std::array<char, 2 * kVisitRefBytes + 1> hex{};
   sodium_bin2hex(hex.data(), hex.size(), hash.data(), hash.size());
   return std::string("visit:") + hex.data();
+}
+
+std::string AuditTrail::share_ref(const VisitId& share) const {
+  constexpr std::string_view kDomain{"share", 6};  // with its NUL: prefix-free
+  std::array<std::uint8_t, 6 + kVisitIdBytes> message{};
+  std::copy(kDomain.begin(), kDomain.end(), message.begin());
+  std::copy(share.begin(), share.end(), message.begin() + kDomain.size());
+  std::array<std::uint8_t, kVisitRefBytes> hash{};
+  crypto_generichash(hash.data(), hash.size(), message.data(), message.size(), pseudonym_key_.data(),
+                     pseudonym_key_.size());
+  std::array<char, 2 * kVisitRefBytes + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), hash.data(), hash.size());
+  return std::string("share:") + hex.data();
 }
 
 Result<AuditHead, DbError> AuditTrail::head() {

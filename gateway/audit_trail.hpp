@@ -35,6 +35,9 @@ enum class AuditEvent {
   account_changed,
   kiosk_enrolment_created,  // an admin made a one-time code (subject "-": no kiosk yet)
   visit_sent_to_kiosk,      // subject audit_visit_at_kiosk_ref()
+  share_created,            // subject share_ref(); actor the provider
+  share_opened,             // actor "-" (whoever has the link), subject share_ref()
+  share_destroyed,          // by its provider, or "gateway" (used up, expired, provider gone)
 };
 [[nodiscard]] std::string_view audit_event_name(AuditEvent event);
 
@@ -96,6 +99,9 @@ class AuditTrail {
   // "visit:" + 16 hex of a keyed BLAKE2b of the id: the same visit always
   // maps to the same ref, and the ref does not reveal the id.
   [[nodiscard]] std::string visit_ref(const VisitId& visit) const;
+  // "share:" + 16 hex, the same construction over a share id (domain-separated,
+  // so a share and a visit with equal bytes do not share a ref).
+  [[nodiscard]] std::string share_ref(const VisitId& share) const;
 
   // Walks the whole chain; with `expected`, also checks that the trail still
   // holds that head (catching a cut at the end).

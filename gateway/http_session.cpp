@@ -39,7 +39,7 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
                                  RequestLog log, std::shared_ptr<Metrics> metrics,
                                  std::shared_ptr<SignalingHub> signaling, std::shared_ptr<AccountApi> accounts,
                                  std::shared_ptr<VisitApi> visits, std::shared_ptr<KioskApi> kiosks,
-                                 bool metrics_allowed)
+                                 std::shared_ptr<ShareApi> shares, bool metrics_allowed)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       // Bounded by the parser limits plus what a pipelining client sends ahead.
@@ -51,6 +51,7 @@ HttpSession<Stream>::HttpSession(Stream&& stream, AddressLimiter::Slot slot, std
       accounts_(std::move(accounts)),
       visits_(std::move(visits)),
       kiosks_(std::move(kiosks)),
+      shares_(std::move(shares)),
       metrics_allowed_(metrics_allowed) {
   metrics_->http_opened();
 }
@@ -87,8 +88,25 @@ template <class Stream>
 void HttpSession<Stream>::do_read() {
   parser_.emplace();
   parser_->header_limit(kMaxRequestHeaderBytes);
-  parser_->body_limit(kMaxRequestBodyBytes);
+  // The largest body any request may carry, until its header says which it is (on_header).
+  parser_->body_limit(shares_ ? kMaxShareRequestBytes : kMaxRequestBodyBytes);
   beast::get_lowest_layer(stream_).expires_after(kIoTimeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, this->shared_from_this()));
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  // The header is in: every request but a parked share's upload goes back to
+  // the usual limit (Beast checks a Content-Length against the limit only
+  // while parsing the header, hence the check here; chunked bodies are
+  // counted against the new limit as they come).
+  if (!(shares_ && ShareApi::takes_large_body(parser_->get()))) {
+    parser_->body_limit(kMaxRequestBodyBytes);
+    const auto length = parser_->content_length();
+    if (length && *length > kMaxRequestBodyBytes) return on_read(http::error::body_limit, bytes);
+  }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
@@ -137,6 +155,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
                                     [self = this->shared_from_this()](Response res) { self->do_write(std::move(res)); });
   }
   if (auto api = visits_ ? visits_->handle(req, std::chrono::system_clock::now()) : std::nullopt) {
+    return do_write(std::move(*api));
+  }
+  if (auto api = shares_ ? shares_->handle(req, std::chrono::system_clock::now()) : std::nullopt) {
     return do_write(std::move(*api));
   }
   if (auto api = kiosks_ ? kiosks_->handle(req, remote_address(), std::chrono::system_clock::now()) : std::nullopt) {

@@ -2,7 +2,9 @@
 // One HTTP/1.1 connection: read a request, answer it with handle_request,
 // repeat while keep-alive holds. The only gateway code besides the listener
 // that touches a socket. Limits are applied here, where bytes enter:
-//   header 8 KiB (431), body 4 KiB (413; GET and HEAD need none),
+//   header 8 KiB (431), body 4 KiB (413; GET and HEAD need none) except
+//   POST /api/shares (kMaxShareRequestBytes: a parked share's sealed content),
+//   decided once the header is in,
 //   30 s to receive each request and to send each response, then close.
 // Logs one line per answered request: method, status, bytes written. Never
 // the target (visit ids, later tokens) and never headers.
@@ -15,7 +17,8 @@
 // Beast's advanced_server_flex has the same shape.
 // With an AccountApi, /api/ targets are its (account_api.hpp), given the
 // peer address and the wall clock, except /api/visits with a VisitApi
-// (visit_api.hpp) and the kiosk routes with a KioskApi (kiosk_api.hpp). A
+// (visit_api.hpp), the kiosk routes with a KioskApi (kiosk_api.hpp) and
+// /api/shares with a ShareApi (share_api.hpp). A
 // /signal upgrade whose session cookie signs in a provider attaches to the
 // hub as that provider; any other is a guest. One that carries a kiosk cookie
 // attaches tagged with its kiosk (so revoking the kiosk closes it), or, when
@@ -24,6 +27,7 @@
 #include "gateway/address_limiter.hpp"
 #include "gateway/kiosk_api.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/share_api.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/static_site.hpp"
 #include "gateway/visit_api.hpp"
@@ -57,7 +61,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
               RequestLog log, std::shared_ptr<Metrics> metrics,
               std::shared_ptr<SignalingHub> signaling = {}, std::shared_ptr<AccountApi> accounts = {},
               std::shared_ptr<VisitApi> visits = {}, std::shared_ptr<KioskApi> kiosks = {},
-              bool metrics_allowed = false);
+              std::shared_ptr<ShareApi> shares = {}, bool metrics_allowed = false);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -69,6 +73,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void on_handshake(boost::beast::error_code ec);
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void do_write(Response res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
@@ -86,6 +91,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<AccountApi> accounts_;     // null: no /api/ (no storage)
   std::shared_ptr<VisitApi> visits_;         // null: no /api/visits
   std::shared_ptr<KioskApi> kiosks_;         // null: no kiosk routes, kiosk cookies ignored
+  std::shared_ptr<ShareApi> shares_;         // null: no /api/shares
   bool metrics_allowed_;                     // the peer may read /metrics
   // A fresh parser per request: its limits and state must not carry over.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

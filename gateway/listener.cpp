@@ -107,11 +107,11 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
       std::find(metrics_allowed_.begin(), metrics_allowed_.end(), remote.address()) != metrics_allowed_.end();
   if (tls_) {
     std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), std::move(*slot), site_, log_,
-                                             metrics_, signaling_, accounts_, visits_, kiosks_, metrics_allowed)
+                                             metrics_, signaling_, accounts_, visits_, kiosks_, shares_, metrics_allowed)
         ->run();
   } else {
     std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), std::move(*slot), site_, log_,
-                                               metrics_, signaling_, accounts_, visits_, kiosks_, metrics_allowed)
+                                               metrics_, signaling_, accounts_, visits_, kiosks_, shares_, metrics_allowed)
         ->run();
   }
   do_accept();

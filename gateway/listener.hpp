@@ -43,6 +43,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void set_metrics_allowed(std::vector<boost::asio::ip::address> peers) { metrics_allowed_ = std::move(peers); }
   // Serve the kiosk routes and read kiosk cookies on /signal through this (before run()).
   void set_kiosks(std::shared_ptr<KioskApi> kiosks) { kiosks_ = std::move(kiosks); }
+  // Serve the shares API (/api/shares) through this (before run()).
+  void set_shares(std::shared_ptr<ShareApi> shares) { shares_ = std::move(shares); }
 
   void run();   // start accepting; call after a successful open()
   void stop();  // stop accepting; sessions in flight are not touched
@@ -60,6 +62,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<AccountApi> accounts_;
   std::shared_ptr<VisitApi> visits_;
   std::shared_ptr<KioskApi> kiosks_;
+  std::shared_ptr<ShareApi> shares_;
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   std::shared_ptr<AddressLimiter> limiter_ = std::make_shared<AddressLimiter>();

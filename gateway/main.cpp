@@ -180,6 +180,10 @@ int main(int argc, char** argv) {
     // and revoke tablets, providers send them visits; a revoked kiosk's
     // signaling WebSockets close at once.
     listener->set_kiosks(std::make_shared<gw::KioskApi>(*storage, accounts, hub));
+    // Ephemeral shares (/api/shares): providers create, list and destroy
+    // their own; whoever holds a link opens it; a destroyed live share's
+    // signaling room closes at once.
+    listener->set_shares(std::make_shared<gw::ShareApi>(*storage, accounts, hub));
   }
   if (const auto ec = listener->open(options.listen)) {
     std::cerr << "tessera-gateway: cannot listen on " << gw::listen_url(options.listen, options.tls()) << ": "

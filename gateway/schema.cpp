@@ -107,11 +107,44 @@ CREATE TRIGGER kiosk_inbox_kiosk_revoked AFTER UPDATE OF revoked ON kiosks WHEN 
   BEGIN DELETE FROM kiosk_inbox WHERE kiosk = NEW.id; END;
 )sql";
 
+// Migration 4: ephemeral shares (gateway/share_store.hpp): a note or a file a
+// provider hands a patient behind a temporary link. The id is the browser's
+// random handle; the key is in the link's fragment, never here. A live share
+// keeps its content in the provider's browser (sealed is NULL); a parked one
+// keeps the sealed bytes until it ends: destroyed, used up, expired or, for a
+// live one, its provider's connection gone (`ended`, `end_reason`), when
+// sealed is set to NULL at once (secure_delete zeroes the freed pages). The
+// row stays as the provider's record until kShareRetentionSeconds later.
+// opens_window / opens_in_window count opens per minute (kMaxShareOpensPerMinute).
+// verifier lets the gateway check an opener's proof of the link's secret
+// (shared/share_content.hpp) without holding anything that opens the content.
+// The size bound is kShareSealedMinBytes..kShareSealedMaxBytes.
+constexpr std::string_view kShares = R"sql(
+CREATE TABLE shares (
+  id              BLOB PRIMARY KEY CHECK (length(id) = 16),
+  owner           INTEGER NOT NULL,                      -- provider account id
+  mode            TEXT NOT NULL CHECK (mode IN ('live', 'parked')),
+  created         INTEGER NOT NULL,                      -- wall-clock seconds
+  expires         INTEGER NOT NULL,
+  verifier        BLOB NOT NULL CHECK (length(verifier) = 32),  -- share_open_verifier(): opens need its proof
+  max_opens       INTEGER NOT NULL CHECK (max_opens >= 0),  -- 0: unlimited until expiry
+  opens           INTEGER NOT NULL DEFAULT 0,
+  opens_window    INTEGER NOT NULL DEFAULT 0,            -- the minute opens_in_window counts
+  opens_in_window INTEGER NOT NULL DEFAULT 0,
+  ended           INTEGER,                               -- NULL while it can be opened
+  end_reason      TEXT CHECK (end_reason IN ('destroyed', 'used_up', 'expired', 'provider_left')),
+  sealed          BLOB CHECK (sealed IS NULL OR length(sealed) BETWEEN 105 AND 4194345)
+) WITHOUT ROWID;
+CREATE INDEX shares_by_owner ON shares (owner, created);
+CREATE INDEX shares_by_expiry ON shares (expires);
+)sql";
+
 // Append new migrations at the end; never edit or reorder shipped ones.
 constexpr std::array kMigrations{
     Migration{"1 (visits, kiosks, audit)", kVisitsKiosksAudit},
     Migration{"2 (accounts, sessions)", kAccountsSessions},
     Migration{"3 (kiosk inbox)", kKioskInbox},
+    Migration{"4 (shares)", kShares},
 };
 
 }  // namespace

@@ -55,6 +55,9 @@ struct Limits {
 // A visit's own settings, from whoever knows the visit (the visit store).
 struct RoomSettings {
   std::size_t people = kDefaultPeoplePerRoom;  // provider included; clamped to [2, max_people_per_room]
+  // No resume grace for the provider: the room ends as soon as its provider's
+  // connection goes (a live share, whose content lives only in that tab).
+  bool ends_with_provider = false;
 };
 
 // ---------------------------------------------------------------------------

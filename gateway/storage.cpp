@@ -33,6 +33,17 @@ void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::funct
     log(log_line_now(LogLevel::error, "storage_error",
                      {{"step", "purge kiosk inbox"}, {"error", purged.error().message}}));
   }
+  if (auto ended = end_expired_shares(wall_seconds); !ended) {
+    log(log_line_now(LogLevel::error, "storage_error", {{"step", "end expired shares"}, {"error", ended.error()}}));
+  } else if (!ended->empty()) {
+    if (auto s = shares_.flush_deleted(); !s)
+      log(log_line_now(LogLevel::error, "storage_error", {{"step", "flush shares"}, {"error", s.error().message}}));
+    if (expired)
+      for (const auto& share : *ended) expired(share);
+  }
+  if (auto purged = shares_.purge_expired(wall_seconds); !purged) {
+    log(log_line_now(LogLevel::error, "storage_error", {{"step", "purge shares"}, {"error", purged.error().message}}));
+  }
   auto head = audit_.head();
   if (!head) {
     return log(log_line_now(LogLevel::error, "storage_error", {{"step", "read audit head"}, {"error", head.error().message}}));
@@ -44,8 +55,11 @@ void Storage::housekeeping(Time now, std::int64_t wall_seconds, const std::funct
 }
 
 VisitLookup Storage::visit_lookup(std::function<std::int64_t()> wall_clock) {
-  return [this, clock = std::move(wall_clock)](ProviderId owner, const VisitId& visit) {
-    return visits_.lookup(owner, visit, clock());
+  return [this, clock = std::move(wall_clock)](ProviderId owner, const VisitId& visit) -> std::optional<RoomSettings> {
+    const auto now = clock();
+    if (auto settings = visits_.lookup(owner, visit, now)) return settings;
+    if (shares_.live_open(owner, visit, now)) return RoomSettings{kDefaultPeoplePerRoom, /*ends_with_provider=*/true};
+    return std::nullopt;
   };
 }
 
@@ -62,6 +76,57 @@ Result<std::vector<VisitId>, std::string> Storage::end_expired_visits(std::int64
   return std::move(ended).value();
 }
 
+Result<std::vector<ShareId>, std::string> Storage::end_expired_shares(std::int64_t now) {
+  auto tx = Transaction::begin(db_);
+  if (!tx) return tx.error().message;
+  auto ended = shares_.end_expired(now);
+  if (!ended) return ended.error().message;
+  for (const auto& share : *ended) {
+    if (auto s = audit_.append(AuditEvent::share_destroyed, kAuditGateway, audit_.share_ref(share), now); !s)
+      return s.error().message;
+  }
+  if (auto s = tx->commit(); !s) return s.error().message;
+  return std::move(ended).value();
+}
+
+bool Storage::record_share(VisitMoment moment, ProviderId owner, const ShareId& id, std::int64_t now,
+                           const std::function<void(std::string_view)>& failed) {
+  // A storage failure is reported; the moment was the share's all the same.
+  const auto fail = [&](std::string_view error) {
+    failed(error);
+    return true;
+  };
+  if (moment == VisitMoment::guest_admitted) {
+    auto tx = Transaction::begin(db_);
+    if (!tx) return fail(tx.error().message);
+    auto last = shares_.count_live_open(owner, id, now);
+    if (!last) {
+      if (last.error().kind == StoreError::Kind::not_found) return false;  // not a live share
+      return fail(last.error().message);
+    }
+    const auto ref = audit_.share_ref(id);
+    if (auto s = audit_.append(AuditEvent::share_opened, kAuditNobody, ref, now); !s) return fail(s.error().message);
+    if (*last) {
+      if (auto s = audit_.append(AuditEvent::share_destroyed, kAuditGateway, ref, now); !s)
+        return fail(s.error().message);
+    }
+    if (auto s = tx->commit(); !s) return fail(s.error().message);
+    return true;
+  }
+  // The room is gone (or its provider ended it): the content left with the tab.
+  auto tx = Transaction::begin(db_);
+  if (!tx) return fail(tx.error().message);
+  if (auto ended = shares_.end_live(owner, id, now); !ended) {
+    if (ended.error().kind == StoreError::Kind::not_found) return false;  // a visit, or a share ended already
+    return fail(ended.error().message);
+  }
+  const auto actor = audit_account_ref(static_cast<std::int64_t>(owner));
+  if (auto s = audit_.append(AuditEvent::share_destroyed, actor, audit_.share_ref(id), now); !s)
+    return fail(s.error().message);
+  if (auto s = tx->commit(); !s) return fail(s.error().message);
+  return true;
+}
+
 VisitRecorder Storage::visit_recorder(std::function<std::int64_t()> wall_clock,
                                       std::function<void(std::string_view)> log) {
   return [this, clock = std::move(wall_clock), log = std::move(log)](VisitMoment moment, ProviderId owner,
@@ -70,6 +135,12 @@ VisitRecorder Storage::visit_recorder(std::function<std::int64_t()> wall_clock,
       log(log_line_now(LogLevel::error, "storage_error", {{"step", "record visit"}, {"error", error}}));
     };
     const auto now = clock();
+    if (moment == VisitMoment::room_closed) {
+      // Visits end by their provider, the API or their expiry, not here; a live share ends with its room.
+      (void)record_share(moment, owner, visit, now, failed);
+      return;
+    }
+    if (record_share(moment, owner, visit, now, failed)) return;
     auto tx = Transaction::begin(db_);
     if (!tx) return failed(tx.error().message);
     AuditEvent event = AuditEvent::visit_admitted;

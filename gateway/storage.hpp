@@ -15,6 +15,7 @@
 #include "gateway/key_file.hpp"
 #include "gateway/kiosk_inbox.hpp"
 #include "gateway/kiosk_store.hpp"
+#include "gateway/share_store.hpp"
 #include "gateway/visit_rooms.hpp"
 #include "gateway/visit_store.hpp"
 
@@ -39,20 +40,29 @@ class Storage {
   [[nodiscard]] VisitStore& visits() { return visits_; }
   [[nodiscard]] KioskStore& kiosks() { return kiosks_; }
   [[nodiscard]] KioskInbox& kiosk_inbox() { return kiosk_inbox_; }
+  [[nodiscard]] ShareStore& shares() { return shares_; }
 
   // Ends visits whose time is up (audited as visit_ended by "gateway", and
   // handed to `expired` once committed, so their rooms close), purges old
-  // visits, enrolment codes and kiosk inbox items, and writes the audit head ("audit head
+  // visits, enrolment codes and kiosk inbox items, ends expired shares
+  // (audited as share_destroyed by "gateway"; their content deleted and
+  // flushed; their live rooms handed to `expired` too) and purges old ones, and writes the audit head ("audit head
   // COUNT:MAC") to `log` when AuditHeadLog says so. `now` is the timer's
   // clock, `wall_seconds` the wall clock the stores use.
   void housekeeping(Time now, std::int64_t wall_seconds, const std::function<void(std::string_view)>& log,
                     const std::function<void(const VisitId&)>& expired = {});
 
-  // For VisitRooms: the visit store's answer at the wall clock's time.
+  // For VisitRooms: the visit store's answer at the wall clock's time; for an
+  // id that is the provider's live share that may be served, a room that
+  // ends with its provider's connection (ShareStore::live_open).
   [[nodiscard]] VisitLookup visit_lookup(std::function<std::int64_t()> wall_clock);
   // For VisitRooms: an admitted guest is audited (visit_admitted); a visit its
   // provider ends over signaling is ended in the store and audited
   // (visit_ended) in one transaction, unless the store had it ended already.
+  // For a live share instead: an admitted opener counts an open
+  // (share_opened; the last allowed one also share_destroyed by "gateway"),
+  // and its room closing (the provider's connection gone, or its `end`) ends
+  // the share (provider_left, share_destroyed by the provider's acct ref).
   // A storage failure is a storage_error line on `log`; the room goes on.
   [[nodiscard]] VisitRecorder visit_recorder(std::function<std::int64_t()> wall_clock,
                                              std::function<void(std::string_view)> log);
@@ -60,9 +70,14 @@ class Storage {
  private:
   // One transaction: the visits ended and their audit entries.
   [[nodiscard]] Result<std::vector<VisitId>, std::string> end_expired_visits(std::int64_t now);
+  // One transaction: the shares ended and their audit entries.
+  [[nodiscard]] Result<std::vector<ShareId>, std::string> end_expired_shares(std::int64_t now);
+  // The recorder's part for live shares; false when `id` is not one.
+  [[nodiscard]] bool record_share(VisitMoment moment, ProviderId owner, const ShareId& id, std::int64_t now,
+                                  const std::function<void(std::string_view)>& failed);
 
   Storage(Database db, KeyFile keys)
-      : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_), kiosk_inbox_(db_) {}
+      : db_(std::move(db)), keys_(std::move(keys)), audit_(db_, keys_), visits_(db_), kiosks_(db_), kiosk_inbox_(db_), shares_(db_) {}
 
   Database db_;
   KeyFile keys_;
@@ -70,6 +85,7 @@ class Storage {
   VisitStore visits_;
   KioskStore kiosks_;
   KioskInbox kiosk_inbox_;
+  ShareStore shares_;
   AuditHeadLog head_log_;
 };
 

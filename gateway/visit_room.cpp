@@ -24,6 +24,7 @@ VisitRoom::VisitRoom(const VisitId& visit, ProviderId owner, RoomSettings settin
     : visit_(visit),
       owner_(owner),
       capacity_(std::clamp<std::size_t>(settings.people, 2, std::max<std::size_t>(2, limits.max_people_per_room))),
+      ends_with_provider_(settings.ends_with_provider),
       limits_(limits) {}
 
 const VisitRoom::Member* VisitRoom::find(const SessionId& session) const {
@@ -238,7 +239,7 @@ void VisitRoom::connection_lost(const SessionId& session, ConnectionId connectio
   Member* m = find_mut(session);
   if (!m || m->connection != connection) return;
   m->connection.reset();
-  m->away_until = now + limits_.resume_grace;
+  m->away_until = m->provider && ends_with_provider_ ? now : now + limits_.resume_grace;
 }
 
 Outcome VisitRoom::resume(ConnectionId connection, const SessionId& session,

@@ -15,7 +15,8 @@
 // A member whose connection drops is *away*: it keeps its place until
 // away_until (the resume grace), messages for it are held (bounded), and
 // `resume` with the secret whose hash it sent in hello puts it back — once
-// per hello. A provider that stays away past the grace ends the visit.
+// per hello. A provider that stays away past the grace ends the visit; in a
+// room that ends with its provider (a live share) there is no grace for it.
 #include <optional>
 #include <span>
 #include <string>
@@ -119,6 +120,7 @@ class VisitRoom {
   VisitId visit_;
   ProviderId owner_;
   std::size_t capacity_;
+  bool ends_with_provider_;
   Limits limits_;
   std::vector<Member> members_;  // a handful: capacity + waiting room
 };

@@ -97,7 +97,11 @@ std::vector<Outbound> VisitRooms::on_disconnect(ConnectionId id, Time now) {
   const SessionId session = it->second.session;
   forget(id);
   if (!bound) return out;
-  if (auto r = rooms_.find(visit); r != rooms_.end()) r->second.connection_lost(session, id, now);
+  if (auto r = rooms_.find(visit); r != rooms_.end()) {
+    r->second.connection_lost(session, id, now);
+    // Whoever's grace is already over goes now (a live share's provider has none).
+    r->second.on_timeout(now, out);
+  }
   settle(visit, 0, out);
   return out;
 }
@@ -340,7 +344,9 @@ void VisitRooms::settle(const VisitId& visit, std::size_t first, std::vector<Out
   if (room->second.ended()) {
     const auto count = rooms_per_provider_.find(room->second.owner());
     if (count != rooms_per_provider_.end() && --count->second == 0) rooms_per_provider_.erase(count);
+    const ProviderId owner = room->second.owner();
     rooms_.erase(room);
+    if (record_) record_(VisitMoment::room_closed, owner, visit);
     return;
   }
   if (const auto next = room->second.next_deadline()) {

@@ -53,7 +53,9 @@ using VisitLookup = std::function<std::optional<RoomSettings>(ProviderId, const 
 // guest admitted, the visit ended by its provider over signaling (the same end
 // as POST /api/visits/ID/end). Called during on_message, on the core's strand;
 // it does the storage I/O itself. Empty: nothing is kept.
-enum class VisitMoment { guest_admitted, ended_by_provider };
+// room_closed: the room went away for any reason (after ended_by_provider
+// too); what a live share's end hangs on.
+enum class VisitMoment { guest_admitted, ended_by_provider, room_closed };
 using VisitRecorder = std::function<void(VisitMoment, ProviderId owner, const VisitId&)>;
 
 class VisitRooms {

@@ -80,6 +80,9 @@ inline constexpr std::string_view kChatP2G = "tessera/v1/chat-p2g";
 inline constexpr std::string_view kSafetyCommit = "tessera/v1/safety-commit";
 inline constexpr std::string_view kSafetyCode = "tessera/v1/safety-code";
 inline constexpr std::string_view kResume = "tessera/v1/resume";
+inline constexpr std::string_view kShareContent = "tessera/v1/share-content";
+inline constexpr std::string_view kShareOpen = "tessera/v1/share-open";
+inline constexpr std::string_view kShareOpenVerifier = "tessera/v1/share-open-verifier";
 }  // namespace label
 
 }  // namespace tessera

@@ -7,6 +7,7 @@ namespace {
 
 constexpr std::string_view kScheme = "https://";
 constexpr std::string_view kPathPrefix = "/v/";
+constexpr std::string_view kSharePathPrefix = "/s/";
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -98,7 +99,9 @@ std::string visit_id_format(const VisitId& id) { return base64url_encode(id); }
 
 std::string visit_link_path(const VisitId& id) { return std::string(kPathPrefix) + visit_id_format(id); }
 
-Result<VisitLink, LinkError> visit_link_parse(std::string_view text) {
+namespace {
+
+Result<VisitLink, LinkError> link_parse(std::string_view text, std::string_view prefix) {
   if (text.size() > kLinkMaxChars) return LinkError::too_long;
   if (text.substr(0, kScheme.size()) != kScheme) return LinkError::bad_scheme;
   text.remove_prefix(kScheme.size());
@@ -111,8 +114,8 @@ Result<VisitLink, LinkError> visit_link_parse(std::string_view text) {
 
   const auto hash_at = text.find('#');
   const std::string_view path = text.substr(0, hash_at);
-  if (path.substr(0, kPathPrefix.size()) != kPathPrefix) return LinkError::bad_path;
-  const std::string_view id_text = path.substr(kPathPrefix.size());
+  if (path.substr(0, prefix.size()) != prefix) return LinkError::bad_path;
+  const std::string_view id_text = path.substr(prefix.size());
   if (id_text.find_first_of("/?") != std::string_view::npos) return LinkError::bad_path;
   auto id = visit_id_parse(id_text);
   if (!id) return id.error();
@@ -130,7 +133,7 @@ Result<VisitLink, LinkError> visit_link_parse(std::string_view text) {
   return link;
 }
 
-Result<LinkText, LinkError> visit_link_format(const VisitLink& link) {
+Result<LinkText, LinkError> link_format(const VisitLink& link, std::string_view prefix) {
   if (!visit_link_host_valid(link.host)) return LinkError::bad_host;
   if (!visit_public_key_valid(link.provider_key)) return LinkError::bad_provider_key;
   Secret<kLinkFragmentBytes> raw;
@@ -148,7 +151,8 @@ Result<LinkText, LinkError> visit_link_format(const VisitLink& link) {
   };
   put(kScheme);
   put(link.host);
-  put(visit_link_path(link.visit_id));
+  put(prefix);
+  put(visit_id_format(link.visit_id));
   put("#");
   base64url_encode_to(raw.span(), std::span<char>(out + n, kLinkFragmentChars));
   n += kLinkFragmentChars;
@@ -156,6 +160,14 @@ Result<LinkText, LinkError> visit_link_format(const VisitLink& link) {
   if (!text.assign(std::string_view(out, n))) return LinkError::too_long;
   return text;
 }
+
+}  // namespace
+
+Result<VisitLink, LinkError> visit_link_parse(std::string_view text) { return link_parse(text, kPathPrefix); }
+Result<LinkText, LinkError> visit_link_format(const VisitLink& link) { return link_format(link, kPathPrefix); }
+Result<VisitLink, LinkError> share_link_parse(std::string_view text) { return link_parse(text, kSharePathPrefix); }
+Result<LinkText, LinkError> share_link_format(const VisitLink& link) { return link_format(link, kSharePathPrefix); }
+std::string share_link_path(const VisitId& share) { return std::string(kSharePathPrefix) + visit_id_format(share); }
 
 const char* link_error_name(LinkError e) {
   switch (e) {

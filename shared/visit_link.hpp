@@ -26,7 +26,7 @@ enum class LinkError {
   too_long,             // more than kLinkMaxChars
   bad_scheme,           // not "https://"
   bad_host,             // empty, bad characters, bad port, userinfo
-  bad_path,             // not exactly "/v/<visit-id>", or has a query
+  bad_path,             // not exactly "/v/<visit-id>" ("/s/<share-id>" for a share link), or has a query
   bad_visit_id,         // not base64url of exactly 16 bytes
   missing_fragment,     // no '#'
   bad_fragment,         // not base64url of exactly 65 bytes
@@ -55,6 +55,15 @@ using LinkText = SecretText<kLinkMaxChars>;
 [[nodiscard]] std::string visit_id_format(const VisitId& id);
 
 [[nodiscard]] bool visit_link_host_valid(std::string_view host);
+
+// The share link (an ephemeral share, PROTOCOL.md §13): the same link with
+// "/s/" for "/v/", "https://HOST/s/<share-id>#<fragment>", and the same
+// fragment (the visit key is what a live share's opener checks the
+// provider's signaling against). visit_id holds the share id.
+[[nodiscard]] Result<VisitLink, LinkError> share_link_parse(std::string_view text);
+[[nodiscard]] Result<LinkText, LinkError> share_link_format(const VisitLink& link);
+[[nodiscard]] std::string share_link_path(const VisitId& share);  // "/s/<share-id>"
+
 
 // True if key is canonically encoded (y < 2^255 - 19) and
 // crypto_sign_ed25519_pk_to_curve25519 accepts it (not of small order, in the

@@ -90,6 +90,7 @@ std::optional<std::string> AccessibilityTree::take_update() {
       j["value"] = n.value;
     }
     if (!n.autocomplete.empty()) j["autocomplete"] = n.autocomplete;
+    if (n.multiline) j["multiline"] = true;
     if (n.role == AccessibleRole::heading) j["level"] = n.level;
     if (n.role == AccessibleRole::combobox) {
       j["options"] = n.options;

@@ -37,6 +37,7 @@ struct AccessibleNode {
   std::string value;     // textbox only (never published for a password)
   bool password = false; // textbox only: shown as dots, never echoed into the page
   std::string autocomplete;  // textbox only: the HTML autocomplete token, or empty
+  bool multiline = false;    // textbox only: a <textarea>
   int level = 0;         // heading only: 1..6
   std::vector<std::string> options;  // combobox only: what can be chosen, in order
   int selected = -1;     // combobox only: the index of the chosen option

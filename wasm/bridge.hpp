@@ -151,6 +151,22 @@ void tessera_page_forget(const char* path);
 // A refused message or failed step, as static words (VisitProblem): never content.
 void tessera_page_warn(const char* step, const char* error);
 
+// ---- Files (ephemeral shares). Picking: call right after the person's
+// press; on_picked gets the name, the type the browser guessed (may be
+// empty) and the bytes, or null bytes with the size when the file is larger
+// than max_bytes. The bridge wipes and frees its copy after the callback.
+using TesseraFilePickedFn = void (*)(void* user, const char* name, const char* type, const std::uint8_t* bytes,
+                                     int size);
+void tessera_file_pick(int max_bytes, void* user, TesseraFilePickedFn on_picked);
+// Bytes as a blob: URL the person can save or see. kind: TesseraBlobKind.
+enum TesseraBlobKind { tessera_blob_file = 0, tessera_blob_image = 1, tessera_blob_pdf = 2 };
+int tessera_blob_open(const char* name, const char* type, const std::uint8_t* bytes, int size, int kind);
+// Saves it under its name (a download).
+void tessera_blob_save(int blob);
+// Shows an image or PDF over a rectangle (canvas backbuffer pixels; zero size hides it).
+void tessera_blob_place(int blob, float x, float y, float w, float h);
+void tessera_blob_close(int blob);
+
 // ---- Arrival alerts (the provider's tab may be in the background).
 // Browsers let a page make sound only after a person's gesture: call from one
 // (a button press) to make the audio context; later chimes then play. It is

@@ -97,6 +97,8 @@ void ClientApp::start_flow() {
   auto redraw = [this] { request_frames(); };
   if (path.rfind("/v/", 0) == 0) {
     patient_ = std::make_unique<PatientFlow>(std::move(href), redraw);
+  } else if (path.rfind("/s/", 0) == 0) {
+    share_ = std::make_unique<ShareOpener>(std::move(href), redraw);
   } else if (path == "/kiosk" || path.rfind("/kiosk?", 0) == 0 || path.rfind("/kiosk#", 0) == 0) {
     text_size_ = kKioskTextSize;
     kiosk_ = std::make_unique<KioskFlow>(host, redraw, [this] { wipe_typed_input(); });
@@ -250,6 +252,7 @@ void ClientApp::draw_frame() {
   if (patient_) patient_->draw(ui);
   if (provider_) provider_->draw(ui);
   if (kiosk_) kiosk_->draw(ui);
+  if (share_) share_->draw(ui);
   ImGui::PopFont();
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();

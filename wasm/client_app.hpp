@@ -8,7 +8,7 @@
 // The page's address picks the journey: /v/<visit-id>#<fragment> is a
 // patient's visit link (PatientFlow), /kiosk a clinic tablet (KioskFlow,
 // larger text for touch), anything else the provider's sign-in
-// (ProviderFlow). The visits themselves run on socket and timer callbacks
+// (ProviderFlow); /s/<share-id>#<fragment> opens a share (ShareOpener). The visits themselves run on socket and timer callbacks
 // (VisitDriver) and only ask for frames here.
 #include <array>
 #include <cstdint>
@@ -19,6 +19,7 @@
 #include "wasm/kiosk_flow.hpp"
 #include "wasm/patient_flow.hpp"
 #include "wasm/provider_flow.hpp"
+#include "wasm/share_opener.hpp"
 
 struct GLFWwindow;
 struct ImFont;
@@ -58,6 +59,7 @@ class ClientApp {
   std::unique_ptr<PatientFlow> patient_;
   std::unique_ptr<ProviderFlow> provider_;
   std::unique_ptr<KioskFlow> kiosk_;
+  std::unique_ptr<ShareOpener> share_;
   std::array<Rect, 2> videos_{};  // where the <video> slots are now
   ImFont* body_font_ = nullptr;
   ImFont* heading_font_ = nullptr;

@@ -49,6 +49,7 @@ ProviderFlow::ProviderFlow(std::string host, std::function<void()> redraw)
   // Already signed in (a reload): the session answers with its CSRF token.
   api_request("GET", "/api/session", "", "", [this](int status, std::string_view body) {
     csrf_ = status == 200 && json_string(body, "role") == "provider" ? json_string(body, "csrf") : "";
+    if (!csrf_.empty()) login_ = json_string(body, "login");
     if (csrf_.empty()) {
       step_ = Step::sign_in;
       return redraw_();
@@ -114,6 +115,7 @@ void ProviderFlow::sign_out() {
   api_request("DELETE", "/api/session", "", csrf_, [](int, std::string_view) {});
   csrf_.clear();
   tessera_vault_erase(kVaultVisit, tessera_vault_tab);
+  shares_.forget();  // a live share's content goes with the session
   step_ = Step::sign_in;
 }
 
@@ -153,12 +155,8 @@ void ProviderFlow::open_visit() {
     error_ = "This page's address cannot be used in a visit link. Open Tessera at its https:// address.";
     return redraw_();
   }
-  link_ = std::move(link.value());
-  // Made here, in the browser: the link's fragment never reaches the gateway.
-  auto qr = qr_encode({reinterpret_cast<const std::uint8_t*>(link_.view().data()), link_.view().size()});
-  if (qr) link_qr_.emplace(std::move(qr.value()));
+  link_.set(std::move(link.value()));
   visit_id_ = visit_id_format(keys.visit_id);
-  copied_ = false;
   said_waiting_ = 0;
   said_phase_.reset();
   std::array<std::uint8_t, kSeedBytes> seed{};
@@ -223,6 +221,9 @@ void ProviderFlow::draw(ui::Ui& ui) {
     case Step::sign_in: return draw_sign_in(ui);
     case Step::start: return draw_start(ui);
     case Step::visit: return visit_->visit().phase() == VisitPhase::ended ? draw_ended(ui) : draw_visit(ui);
+    case Step::shares:
+      if (!shares_.draw(ui)) step_ = Step::start;
+      return;
   }
 }
 
@@ -244,27 +245,18 @@ void ProviderFlow::draw_start(ui::Ui& ui) {
   if (error_) ui::paragraph(ui, error_);
   if (ui::button(ui, busy_ ? "Creating..." : "Create a visit", !busy_)) create_visit();
   ImGui::SameLine();
+  if (ui::button(ui, "Share a note or file", !busy_)) {
+    shares_.enter(csrf_, login_);
+    step_ = Step::shares;
+  }
+  ImGui::SameLine();
   if (ui::button(ui, "Sign out", !busy_)) sign_out();
 }
 
 void ProviderFlow::draw_link(ui::Ui& ui) {
   ui::paragraph(ui, "Send this link to your patient, or let them scan the code with their phone's camera:");
-  const std::string link(link_.view());
-  ui::paragraph(ui, link.c_str());
-  if (link_qr_) {
-    ui::qr_code(ui, *link_qr_, "QR code of the patient link");
-    ImGui::SameLine();
-  }
-  if (ui::button(ui, "Copy link")) {
-    tessera_page_copy_text(link.c_str());
-    copied_ = true;
-    tessera_page_announce("Link copied.");
-  }
-  if (copied_) {
-    ImGui::SameLine();
-    ui::paragraph(ui, "Copied.");
-  }
-  kiosks_.draw(ui, link_, visit_id_, csrf_);
+  link_.draw(ui, "QR code of the patient link");
+  kiosks_.draw(ui, link_.link(), visit_id_, csrf_);
 }
 
 void ProviderFlow::draw_waiting_list(ui::Ui& ui) {
@@ -339,7 +331,6 @@ void ProviderFlow::draw_ended(ui::Ui& ui) {
   if (ui::button(ui, "Start another visit")) {
     visit_.reset();
     link_.clear();
-    link_qr_.reset();
     visit_id_.clear();
     step_ = Step::start;
   }

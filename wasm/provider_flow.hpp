@@ -5,6 +5,8 @@
 //   secret and visit key; the gateway learns the id only) ─> the patient link
 //   with a copy button and its QR code ─> waiting room (names opened from sealed hellos;
 //   admit, deny, send a note) ─> call ─> end visit.
+// Beside visits: "Share a note or file" (ShareDesk), a temporary link to one
+// note or file for a patient.
 // The visit's secret (the 80-byte seed its id, link secret and key come from)
 // is kept sealed in the bridge's vault while the visit is open, so a reload
 // of the tab opens the same visit again as a new session (PROTOCOL.md §11.4)
@@ -24,6 +26,8 @@
 #include "wasm/arrival_alerts.hpp"
 #include "wasm/call_view.hpp"
 #include "wasm/kiosk_sender.hpp"
+#include "wasm/link_panel.hpp"
+#include "wasm/share_desk.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/chat_view.hpp"
 #include "wasm/visit_driver.hpp"
@@ -49,7 +53,7 @@ class ProviderFlow {
   [[nodiscard]] bool wants_side_panel() const;
 
  private:
-  enum class Step { checking, sign_in, start, visit };
+  enum class Step { checking, sign_in, start, visit, shares };
 
   void on_signed_in();
   void sign_in();
@@ -76,9 +80,7 @@ class ProviderFlow {
   LocalMedia media_;
   std::optional<Secret<kVisitSeedBytes>> visit_seed_;  // between "create" (or a reload) and opening
   std::string visit_id_;
-  LinkText link_;
-  std::optional<QrCode> link_qr_;  // the link as a QR code, made in this browser
-  bool copied_ = false;
+  LinkPanel link_;  // the patient link, its QR code and "Copy link"
   KioskSender kiosks_{redraw_};  // "send to a kiosk", beside the link
   std::unique_ptr<VisitDriver<ProviderVisit>> visit_;
   std::map<SessionId, std::string> notes_;  // what the provider is typing to each waiting guest
@@ -89,6 +91,7 @@ class ProviderFlow {
   CallView call_view_;
   ChatView chat_view_;
   ArrivalAlerts alerts_;
+  ShareDesk shares_{host_, redraw_};  // "Share a note or file"
 };
 
 // The host (and port) of an https:// or http:// address, or "" if there is none.

@@ -21,6 +21,13 @@ Rect last_item_rect() {
 
 bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
+std::string size_words(std::size_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " bytes";
+  if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
+  const auto tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+}
+
 void truncate_utf8(std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return;
   std::size_t cut = max_bytes;
@@ -64,6 +71,7 @@ const char* autocomplete_token(FieldKind kind) {
     case FieldKind::username: return "username";
     case FieldKind::password: return "current-password";
     case FieldKind::one_time_code: return "one-time-code";
+    case FieldKind::multiline: return "";
   }
   return "";
 }
@@ -74,7 +82,9 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
   const bool password = kind == FieldKind::password;
-  bool changed = ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
+  const bool multiline = kind == FieldKind::multiline;
+  bool changed = multiline ? ImGui::InputTextMultiline("##field", &value, ImVec2(-1.0f, ImGui::GetFontSize() * 8.0f))
+                           : ImGui::InputText("##field", &value, password ? ImGuiInputTextFlags_Password : 0);
   const ImGuiID id = ImGui::GetItemID();
   ImGui::PopID();
   // The DOM <input> is where phones, IME and paste deliver text
@@ -86,7 +96,7 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
   truncate_utf8(value, max_bytes);
   ui.a11y.add({.id = id, .role = AccessibleRole::textbox, .name = std::string(name),
                .rect = last_item_rect(), .value = value, .password = password,
-               .autocomplete = autocomplete_token(kind)});
+               .autocomplete = autocomplete_token(kind), .multiline = multiline});
   return changed;
 }
 

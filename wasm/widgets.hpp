@@ -33,7 +33,8 @@ struct Ui {
 enum class VideoSlot { self = 0, remote = 1 };
 
 // How a text field is filled in, for the browser's autofill and keyboards.
-enum class FieldKind { plain, username, password, one_time_code };
+// multiline: a few lines of text (a <textarea>), Enter makes a new line.
+enum class FieldKind { plain, username, password, one_time_code, multiline };
 
 void heading(Ui& ui, const char* text, int level = 1);
 void paragraph(Ui& ui, const char* text);
@@ -59,6 +60,9 @@ void video_at(Ui& ui, VideoSlot slot, Rect rect);
 
 // True if text has nothing but white space (a field not yet filled in).
 [[nodiscard]] bool is_blank(std::string_view text);
+
+// A file's size for people: "812 bytes", "34 KB", "2.5 MB".
+[[nodiscard]] std::string size_words(std::size_t bytes);
 
 // Cuts at most max_bytes of UTF-8 without splitting a character.
 void truncate_utf8(std::string& text, std::size_t max_bytes);

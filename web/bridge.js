@@ -51,7 +51,7 @@ var TesseraBridge = {
         case 'heading': return 'h' + Math.min(6, Math.max(1, node.level | 0));
         case 'button': return 'button';
         case 'checkbox':
-        case 'textbox': return 'input';
+        case 'textbox': return node.multiline ? 'textarea' : 'input';
         case 'combobox': return 'select';
         case 'img': return 'div';
         default: return 'p';
@@ -70,7 +70,7 @@ var TesseraBridge = {
         el.addEventListener('click', function(e) { e.preventDefault(); TesseraLayer.activate(id); });
       } else if (node.role === 'textbox') {
         // A password is never echoed back into the page (no value, no data-sent).
-        el.type = node.password ? 'password' : 'text';
+        if (!node.multiline) el.type = node.password ? 'password' : 'text';
         el.autocomplete = node.autocomplete || 'off';
         el.spellcheck = false;
         el.addEventListener('input', function() { TesseraLayer.sendText(id, el.value, !!node.password); });
@@ -131,7 +131,7 @@ var TesseraBridge = {
       }
       TesseraLayer.elements.forEach(function(el, id) {
         if (seen.has(id)) return;
-        if (el.tagName === 'INPUT') {  // what was typed goes with the field
+        if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') {  // what was typed goes with the field
           el.value = '';
           delete el.dataset.sent;
         }
@@ -1252,6 +1252,104 @@ var TesseraBridge = {
     // canvas.width directly, and unlike glfwSetWindowSize it never asks for
     // fullscreen.
     Browser.setCanvasSize(width, height);
+  },
+
+  // ---- Files (ephemeral shares): a file the person picks, and bytes the
+  // module hands out to save or preview. The module decides what may be
+  // picked (max_bytes) and what is previewed (kind); this only moves bytes.
+  tessera_file_pick__deps: ['$TesseraJs', 'malloc', 'free'],
+  tessera_file_pick: function(maxBytes, user, onPicked) {
+    // Called right after the person pressed "Choose a file" (the browser's
+    // transient activation lets click() open the picker).
+    var input = document.getElementById('tessera-file-input');
+    if (!input) {
+      input = document.createElement('input');
+      input.type = 'file';
+      input.id = 'tessera-file-input';
+      input.hidden = true;
+      document.body.appendChild(input);
+    }
+    input.value = '';
+    input.onchange = function() {
+      var file = input.files && input.files[0];
+      input.onchange = null;
+      if (!file) return;
+      var reply = function(bytes, size) {
+        var ptr = bytes ? _malloc(Math.max(1, bytes.length)) : 0;
+        if (ptr) HEAPU8.set(bytes, ptr);
+        TesseraJs.withString(file.name, function(name) {
+          TesseraJs.withString(file.type || '', function(type) {
+            {{{ makeDynCall('viiiii', 'onPicked') }}}(user, name, type, ptr, size);
+          });
+        });
+        if (ptr) {
+          HEAPU8.fill(0, ptr, ptr + bytes.length);
+          _free(ptr);
+        }
+        if (bytes) bytes.fill(0);
+        input.value = '';
+      };
+      if (file.size > maxBytes) return reply(null, file.size > 0x7fffffff ? 0x7fffffff : file.size);
+      file.arrayBuffer().then(function(buffer) { reply(new Uint8Array(buffer), buffer.byteLength); },
+                              function(e) { TesseraJs.warn('file read', e); });
+    };
+    input.click();
+  },
+
+  // Bytes as a blob: URL the page can save or show. kind: 0 offer only,
+  // 1 an image, 2 a PDF. Returns a handle for tessera_blob_save/_place/_close.
+  $TesseraBlob__deps: ['$TesseraJs'],
+  $TesseraBlob: {
+    layer: function() { return document.getElementById('video-layer'); },
+  },
+  tessera_blob_open__deps: ['$TesseraBlob'],
+  tessera_blob_open: function(name, type, bytes, size, kind) {
+    var copy = HEAPU8.slice(bytes, bytes + size);
+    var url = URL.createObjectURL(new Blob([copy], { type: UTF8ToString(type) }));
+    copy.fill(0);
+    var entry = { url: url, name: UTF8ToString(name), kind: kind, el: null };
+    return TesseraJs.add(entry);
+  },
+  tessera_blob_save__deps: ['$TesseraBlob'],
+  tessera_blob_save: function(handle) {
+    var entry = TesseraJs.get(handle);
+    if (!entry) return;
+    var a = document.createElement('a');
+    a.href = entry.url;
+    a.download = entry.name;
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  },
+  // Shows an image or PDF preview over a rectangle the UI reserved (canvas
+  // backbuffer pixels; zero size hides it), as the <video> slots are.
+  tessera_blob_place__deps: ['$TesseraBlob'],
+  tessera_blob_place: function(handle, x, y, w, h) {
+    var entry = TesseraJs.get(handle);
+    if (!entry || entry.kind === 0) return;
+    if (!entry.el) {
+      entry.el = document.createElement(entry.kind === 1 ? 'img' : 'iframe');
+      entry.el.className = 'share-preview';
+      entry.el.src = entry.url;
+      entry.el.alt = '';
+      entry.el.title = 'Preview';
+      TesseraBlob.layer().appendChild(entry.el);
+    }
+    var scale = window.devicePixelRatio || 1;
+    entry.el.hidden = w <= 0 || h <= 0;
+    entry.el.style.left = (x / scale) + 'px';
+    entry.el.style.top = (y / scale) + 'px';
+    entry.el.style.width = (w / scale) + 'px';
+    entry.el.style.height = (h / scale) + 'px';
+  },
+  tessera_blob_close__deps: ['$TesseraBlob'],
+  tessera_blob_close: function(handle) {
+    var entry = TesseraJs.get(handle);
+    if (!entry) return;
+    TesseraJs.remove(handle);
+    if (entry.el) entry.el.remove();
+    URL.revokeObjectURL(entry.url);
   },
 
   tessera_bridge_ready: function() {

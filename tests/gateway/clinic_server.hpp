@@ -16,6 +16,7 @@
 
 #include "gateway/kiosk_api.hpp"
 #include "gateway/listener.hpp"
+#include "gateway/share_api.hpp"
 #include "gateway/signaling_hub.hpp"
 #include "gateway/storage.hpp"
 #include "gateway/visit_api.hpp"
@@ -97,6 +98,7 @@ class ClinicServer {
     listener->set_accounts(accounts_);
     listener->set_visits(std::make_shared<VisitApi>(*storage_, accounts_, hub_));
     listener->set_kiosks(std::make_shared<KioskApi>(*storage_, accounts_, hub_));
+    listener->set_shares(std::make_shared<ShareApi>(*storage_, accounts_, hub_));
     running_.start(listener);
   }
   ~ClinicServer() { running_.stop(); }  // the handlers use storage_ and log_

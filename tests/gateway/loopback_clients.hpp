@@ -93,6 +93,11 @@ class SignalingClient {
     ioc_.run();
     return open;
   }
+  // Drops the TCP connection without a close frame, as a closed tab does.
+  void close_now() {
+    boost::beast::error_code ignored;
+    ws_.next_layer().socket().close(ignored);
+  }
   int pings() const { return pings_; }
   std::uint16_t close_code() const { return static_cast<std::uint16_t>(ws_.reason().code); }
   const boost::beast::websocket::response_type& response() const { return response_; }

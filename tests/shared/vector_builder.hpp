@@ -21,6 +21,7 @@
 #include "shared/file_stream.hpp"
 #include "shared/handshake.hpp"
 #include "shared/safety_code.hpp"
+#include "shared/share_content.hpp"
 #include "shared/visit_link.hpp"
 
 namespace tessera_vectors {
@@ -223,6 +224,40 @@ inline std::map<std::string, json> build_vectors() {
       {"chunk_size", 1024},
       {"content", hex(content)},
       {"chunks", chunks}};
+
+  // ---- ephemeral share (PROTOCOL.md §13): the visit's keys under a share id
+  VisitLink share_link{link.host, det<kVisitIdBytes>("share-id"), visit.link_secret.clone(), visit.public_key};
+  const auto share_text = share_link_format(share_link);
+  const std::string share_str(share_text->view());
+  json sealed_shares = json::array();
+  const auto add_share = [&](ShareKind kind, std::string_view file_name, std::string_view media_type,
+                             ByteSpan body, std::string_view nonce_name) {
+    ShareContent c;
+    c.kind = kind;
+    c.provider_name = "Dr. Ada Lovelace";
+    c.file_name = std::string(file_name);
+    c.media_type = std::string(media_type);
+    c.body = SecretBuffer(body);
+    const auto nonce = det<kAeadNonceBytes>(nonce_name);
+    const auto sealed = share_seal_with_nonce(share_link.link_secret, share_link.visit_id, c, nonce);
+    sealed_shares.push_back({{"kind", static_cast<int>(kind)},
+                             {"provider_name", c.provider_name},
+                             {"file_name", c.file_name},
+                             {"media_type", c.media_type},
+                             {"body", hex(body)},
+                             {"sealed", hex(*sealed)}});
+  };
+  add_share(ShareKind::note, "", "", text("Take 5 mg of amlodipine every morning."), "share-nonce-1");
+  add_share(ShareKind::file, "blood pressure log.csv", "text/csv", ByteSpan(content.data(), 300), "share-nonce-2");
+  out["share"] = {{"description", "Share links and sealed share content (PROTOCOL.md §13)."},
+                  {"link", share_str},
+                  {"share_id", hex(share_link.visit_id)},
+                  {"link_secret", hex(share_link.link_secret.span())},
+                  {"content_key", hex(share_content_key(share_link.link_secret, share_link.visit_id).span())},
+                  {"open_proof", hex(share_open_proof(share_link.link_secret, share_link.visit_id))},
+                  {"open_verifier",
+                   hex(share_open_verifier(share_open_proof(share_link.link_secret, share_link.visit_id)))},
+                  {"sealed", sealed_shares}};
   return out;
 }
 

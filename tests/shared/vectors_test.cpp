@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "shared/share_content.hpp"
 #include "shared/visit_link.hpp"
 #include "test_util.hpp"
 #include "vector_builder.hpp"
@@ -48,7 +49,7 @@ std::string str(const json& j) {
 
 TEST_CASE("rebuilding the vectors from their seed reproduces tests/vectors exactly", "[vectors]") {
   const auto built = tessera_vectors::build_vectors();
-  REQUIRE(built.size() == 6);
+  REQUIRE(built.size() == 7);
   for (const auto& [name, doc] : built) {
     CAPTURE(name);
     const json stored = load(name);
@@ -87,4 +88,28 @@ TEST_CASE("the stored handshake opens with the provider's key", "[vectors]") {
   auto waiting = handshake_provider_read_hello(visit, unhex(h["hello"]));
   REQUIRE(waiting);
   CHECK(waiting->name.view() == str(h["display_name"]));
+}
+
+TEST_CASE("the stored sealed shares open with the link's secret and nothing else", "[vectors][shares]") {
+  const json v = load("share");
+  auto link = share_link_parse(str(v["link"]));
+  REQUIRE(link);
+  CHECK(std::vector<std::uint8_t>(link->visit_id.begin(), link->visit_id.end()) == unhex(v["share_id"]));
+  CHECK_FALSE(visit_link_parse(str(v["link"])));  // a share link is not a visit link
+  for (const auto& s : v["sealed"]) {
+    const auto sealed = unhex(s["sealed"]);
+    auto content = share_open(link->link_secret, link->visit_id, sealed);
+    REQUIRE(content);
+    CHECK(static_cast<int>(content->kind) == s["kind"].get<int>());
+    CHECK(content->provider_name == str(s["provider_name"]));
+    CHECK(content->file_name == str(s["file_name"]));
+    CHECK(content->media_type == str(s["media_type"]));
+    CHECK(std::vector<std::uint8_t>(content->body.data(), content->body.data() + content->body.size()) ==
+          unhex(s["body"]));
+    LinkSecret wrong = link->link_secret.clone();
+    wrong.data()[0] ^= 1;
+    auto refused = share_open(wrong, link->visit_id, sealed);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error() == ShareContentError::wrong_key);
+  }
 }
