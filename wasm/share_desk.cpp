@@ -18,6 +18,7 @@ namespace {
 const std::vector<std::string> kKinds = {"A note", "A file"};
 const std::vector<std::string> kLifetimes = {"15 minutes", "1 hour", "1 day", "7 days"};
 const std::vector<std::string> kOpens = {"Once", "3 times", "Until it expires"};
+constexpr bool kLiveSharesOffered = false;
 const std::vector<std::string> kKeeps = {"In this tab (live: ends when you close it)",
                                          "On the clinic's server (parked, sealed)"};
 
@@ -259,7 +260,10 @@ void ShareDesk::draw_form(ui::Ui& ui) {
   ui::text_field(ui, "Your name, as your patient will see it", provider_name_, kShareMaxNameBytes);
   ui::choice(ui, "The link works for", kLifetimes, lifetime_);
   ui::choice(ui, "It may be opened", kOpens, opens_);
-  ui::choice(ui, "Keep the content", kKeeps, keep_);
+  // Live shares are not offered yet: the gateway holds their rooms and the
+  // opener reaches this tab, but the content does not travel over a data
+  // channel yet (issue 13). Until it does, every share is parked.
+  if (kLiveSharesOffered) ui::choice(ui, "Keep the content", kKeeps, keep_);
   if (keep_ == 1) {
     ui::paragraph(ui, "Parked: the sealed content waits on the clinic's server until it is opened, destroyed or "
                       "expires, so your patient can open it while you are away. The server cannot read it, but "

@@ -69,8 +69,9 @@ function containsAnyRun(haystack, needle) {
 
 const says = async (driver, start) => (await paragraphs(driver)).some((p) => p.startsWith(start));
 
-// The provider's form: what to share, how long, how often, where kept; then the link.
-async function createShare(provider, { note, file, opens = 'Once', keep = 'parked' }) {
+// The provider's form: what to share, how long, how often; then the link.
+// Every share is parked: the page does not offer live shares yet.
+async function createShare(provider, { note, file, opens = 'Once' }) {
   const page = provider.page;
   await provider.heading('Share a note or file');
   await page.getByRole('combobox', { name: 'What to share' }).selectOption({ label: note ? 'A note' : 'A file' });
@@ -83,8 +84,7 @@ async function createShare(provider, { note, file, opens = 'Once', keep = 'parke
     await until(() => says(provider, `${file.name} (`), 'the picked file is shown');
   }
   await page.getByRole('combobox', { name: 'It may be opened' }).selectOption({ label: opens });
-  await page.getByRole('combobox', { name: 'Keep the content' })
-    .selectOption({ index: keep === 'parked' ? 1 : 0 });
+  assert.equal(await page.getByRole('combobox', { name: 'Keep the content' }).count(), 0, 'no live shares offered');
   await provider.press('Create link');
   await provider.heading('Your link');
   const link = await shownLink(provider);
@@ -224,32 +224,4 @@ test('a parked file opens while its provider is signed out, byte-identical and p
   assert.ok(!containsAnyRun(storedBytes(), sealed), 'after: no 32-byte run of its ciphertext in the file or WAL');
   assert.ok(!containsAnyRun(storedBytes(), png), 'and never anything of the file itself');
   await again.provider.page.context().close();
-});
-
-test('a live share is held by its provider\'s tab: destroyed or the tab closed, the link says it is gone', async () => {
-  const { provider } = await providerSignsIn(browser, gateway, clinic, outDir);
-  await provider.press('Share a note or file');
-  const link = await createShare(provider, { note: 'Live: bring your glucose log on Monday.', opens: 'Until it expires',
-    keep: 'live' });
-  // The provider's tab holds the room: the patient reaches it and waits for the content.
-  const waiting = await patientOpens(link);
-  await until(() => says(waiting.driver, 'Reaching your provider\'s browser'), 'the patient reached the room');
-  await provider.press('Share something else');
-  await until(() => says(provider, 'Note: Live: bring your glucose log on Monday.'), 'the live share is listed');
-  await provider.press('Destroy Note: Live: bring your glucose log on Monday.');
-  await waiting.driver.heading('This share cannot be opened');
-  assert.ok(await says(waiting.driver, 'This share is gone'));
-  await waiting.context.close();
-
-  // Another live share, and the provider closes the tab: its content went with it, and the gateway says so.
-  const second = await createShare(provider, { note: 'Live: the second one.', opens: 'Once', keep: 'live' });
-  await provider.page.context().close();
-  await until(async () => {
-    const opened = await patientOpens(second);
-    await opened.driver.heading('This share cannot be opened');
-    const gone = await says(opened.driver, 'This share is gone');
-    await opened.context.close();
-    return gone;
-  }, 'the closed tab\'s share is gone');
-  assert.ok(!storedBytes().includes(Buffer.from('glucose log')), 'a live share\'s content never reaches the gateway');
 });
