@@ -518,6 +518,7 @@ export async function switchesMicrophone(switching, hearing, who) {
   assert.equal(after.peers, before.peers, `${who}: the same peer connection`);
   assert.equal((await options(switching, 'Microphone')).selected, next, `${who}: the picker shows the choice`);
   await expectMovingMedia(hearing, `${who}: the other side after the switch`);
+}
 
 // ---- chat and files (chat_files.test.mjs): what leaves a page, and the chat panel.
 
