@@ -30,6 +30,13 @@ std::optional<Response> refuse_method(const Request& req) {
 
 std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
+std::optional<std::string_view> under_collection(std::string_view path, std::string_view collection) {
+  if (!path.starts_with(collection)) return std::nullopt;
+  const auto rest = path.substr(collection.size());
+  if (!rest.empty() && rest.front() != '/') return std::nullopt;
+  return rest;
+}
+
 Response healthz_response(const Request& req) {
   if (auto refused = refuse_method(req)) return std::move(*refused);
   return text_response(req, "text/plain; charset=utf-8", "ok\n");

@@ -21,6 +21,11 @@ inline constexpr std::string_view kHealthPath = "/healthz";
 // The target's path without its query ("/healthz?x" -> "/healthz").
 [[nodiscard]] std::string_view target_path(std::string_view target);
 
+// Where path stands under an API collection such as "/api/visits": "" for
+// the collection itself, "/ID/end" for "/api/visits/ID/end", nullopt for a
+// path outside it (including "/api/visitsX").
+[[nodiscard]] std::optional<std::string_view> under_collection(std::string_view path, std::string_view collection);
+
 [[nodiscard]] Response healthz_response(const Request& req);
 
 [[nodiscard]] Response metrics_response(const Request& req, const Metrics& metrics);

@@ -49,14 +49,11 @@ bool ShareApi::takes_large_body(const Request& header) {
 }
 
 std::optional<Response> ShareApi::handle(const Request& req, WallClock now) {
-  const auto path = target_path(req.target());
-  const bool collection = path == kSharesPath;
-  if (!collection && !(path.starts_with(kSharesPath) && path.size() > kSharesPath.size() &&
-                       path[kSharesPath.size()] == '/')) {
-    return std::nullopt;
-  }
+  const auto under = under_collection(target_path(req.target()), kSharesPath);
+  if (!under) return std::nullopt;
+  const bool collection = under->empty();
   const auto seconds = unix_seconds(now);
-  auto rest = path.substr(std::min(path.size(), kSharesPath.size() + 1));
+  auto rest = collection ? *under : under->substr(1);
 
   // The opener's route needs no session: the link is what it holds.
   if (!collection && rest.ends_with(kOpenSuffix)) {

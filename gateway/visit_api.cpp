@@ -61,12 +61,9 @@ VisitApi::VisitApi(Storage& storage, std::shared_ptr<AccountApi> accounts,
     : storage_(&storage), accounts_(std::move(accounts)), hub_(std::move(hub)) {}
 
 std::optional<Response> VisitApi::handle(const Request& req, WallClock now) {
-  const auto path = target_path(req.target());
-  const bool collection = path == kVisitsPath;
-  if (!collection && !(path.starts_with(kVisitsPath) && path.size() > kVisitsPath.size() &&
-                       path[kVisitsPath.size()] == '/')) {
-    return std::nullopt;
-  }
+  const auto under = under_collection(target_path(req.target()), kVisitsPath);
+  if (!under) return std::nullopt;
+  const bool collection = under->empty();
   const auto seconds = unix_seconds(now);
   const auto caller = accounts_->authenticate(req, seconds);
   if (auto refused = accounts_->check_csrf(req, caller)) return std::move(*refused);
@@ -80,7 +77,7 @@ std::optional<Response> VisitApi::handle(const Request& req, WallClock now) {
     return json_error(req, http::status::method_not_allowed, "method not allowed");
   }
   // /api/visits/ID/end
-  auto rest = path.substr(kVisitsPath.size() + 1);
+  auto rest = under->substr(1);
   if (!rest.ends_with(kEndSuffix)) return json_error(req, http::status::not_found, "not found");
   rest.remove_suffix(kEndSuffix.size());
   if (req.method() != http::verb::post)

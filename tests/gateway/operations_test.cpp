@@ -63,3 +63,12 @@ TEST_CASE("other_targets_are_left_to_the_static_site", "[gateway][operations]") 
     CHECK_FALSE(handle_operations_request(request(http::verb::get, target), metrics, true));
   }
 }
+
+TEST_CASE("under_collection_tells_the_collection_its_members_and_strangers_apart", "[gateway][operations]") {
+  CHECK(under_collection("/api/visits", "/api/visits") == std::optional<std::string_view>(""));
+  CHECK(under_collection("/api/visits/abc/end", "/api/visits") == std::optional<std::string_view>("/abc/end"));
+  CHECK(under_collection("/api/visits/", "/api/visits") == std::optional<std::string_view>("/"));
+  CHECK_FALSE(under_collection("/api/visitsX", "/api/visits"));
+  CHECK_FALSE(under_collection("/api/visit", "/api/visits"));
+  CHECK_FALSE(under_collection("/healthz", "/api/visits"));
+}
