@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  WAIT, createVisit, firefoxDriver, launchBrowser, launchFirefox, makeClinic, patientJoins, providerSignsIn,
-  randomPng, recordPage, requiredEnv, startClinicGateway,
+  WAIT, createVisit, launchBrowser, launchFirefox, makeClinic, openInFirefox, patientJoins, providerSignsIn,
+  randomPng, requiredEnv, startClinicGateway,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
@@ -52,11 +52,7 @@ function entryText(text) {
 test('chat and a small file between a provider in Chromium and a patient in Firefox', async () => {
   const { provider } = await providerSignsIn(chromium, gateway, clinic, outDir);
   const link = await createVisit(provider);
-  const page = await firefox.newPage();
-  await page.setViewport({ width: 1024, height: 900 });
-  await page.evaluateOnNewDocument(recordPage);
-  const patient = firefoxDriver(page, outDir);
-  await page.goto(link);
+  const { driver: patient, page } = await openInFirefox(firefox, link, outDir);
   await patientJoins(patient, PATIENT_NAME);
   await provider.press(`Admit ${PATIENT_NAME}`);
   await patient.heading('Chat');

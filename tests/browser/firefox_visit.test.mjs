@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  collectPageProblems, createVisit, expectMovingMedia, firefoxDriver, launchBrowser, launchFirefox, makeClinic,
-  otherSideSeesMuteAndCamera, paragraphs, patientJoins, providerSignsIn, recordPage, requiredEnv, safetyCode,
+  createVisit, expectMovingMedia, launchBrowser, launchFirefox, makeClinic, openInFirefox,
+  otherSideSeesMuteAndCamera, paragraphs, patientJoins, providerSignsIn, requiredEnv, safetyCode,
   startClinicGateway, switchesMicrophone, until,
 } from './harness.mjs';
 
@@ -44,12 +44,7 @@ test('a patient in Firefox holds a whole visit with a provider in Chromium: movi
   const { provider, problems: providerProblems } = await providerSignsIn(chromium, gateway, clinic, outDir);
   const link = await createVisit(provider);
 
-  const page = await firefox.newPage();
-  await page.setViewport({ width: 1024, height: 900 });
-  await page.evaluateOnNewDocument(recordPage);
-  const patientProblems = collectPageProblems(page);
-  const patient = firefoxDriver(page, outDir);
-  await page.goto(link);
+  const { driver: patient, page, problems: patientProblems } = await openInFirefox(firefox, link, outDir);
   await patientJoins(patient, PATIENT_NAME,
     { shots: { deviceCheck: 'firefox-01-patient-device-check', name: 'firefox-02-patient-name' } });
   await patient.shot('firefox-03-patient-waiting');

@@ -359,6 +359,16 @@ export async function openInChromium(browser, url, outDir, initScripts = [], bef
   return { driver: chromiumDriver(page, outDir), page, context, problems };
 }
 
+// The same in a new page of a Firefox from launchFirefox (its one context).
+export async function openInFirefox(firefox, url, outDir) {
+  const page = await firefox.newPage();
+  await page.setViewport({ width: 1024, height: 900 });
+  await page.evaluateOnNewDocument(recordPage);
+  const problems = collectPageProblems(page);
+  await page.goto(url);
+  return { driver: firefoxDriver(page, outDir), page, problems };
+}
+
 // The provider signs in, in a Chromium context of the given browser
 // (opened: initScripts and beforeGoto for openInChromium).
 export async function providerSignsIn(browser, gateway, clinic, outDir, shots = {}, opened = {}) {
