@@ -70,7 +70,7 @@ std::optional<AdminArgs> parse_flags(std::span<const std::string_view> args, std
   return out;
 }
 
-std::optional<AdminArgs> parse(std::span<const std::string_view> args, std::ostream& err) {
+std::optional<AdminArgs> parse_admin_args(std::span<const std::string_view> args, std::ostream& err) {
   auto parsed = parse_flags(args, err);
   if (!parsed) return std::nullopt;
   auto& out = *parsed;
@@ -319,7 +319,7 @@ int run_account_command(std::span<const std::string_view> args, std::istream& in
     out << account_usage_text();
     return 0;
   }
-  const auto parsed = parse(args, err);
+  const auto parsed = parse_admin_args(args, err);
   if (!parsed) {
     err << account_usage_text();
     return 2;

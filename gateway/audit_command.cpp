@@ -21,7 +21,7 @@ struct VerifyArgs {
   std::optional<AuditHead> expected;
 };
 
-std::optional<VerifyArgs> parse(std::span<const std::string_view> args, std::ostream& err) {
+std::optional<VerifyArgs> parse_verify_args(std::span<const std::string_view> args, std::ostream& err) {
   if (args.size() < 2 || args[1] != "verify") {
     err << kUsage << "\n";
     return std::nullopt;
@@ -60,7 +60,7 @@ std::optional<VerifyArgs> parse(std::span<const std::string_view> args, std::ost
 bool is_audit_command(std::span<const std::string_view> args) { return !args.empty() && args[0] == "audit"; }
 
 int run_audit_command(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-  const auto parsed = parse(args, err);
+  const auto parsed = parse_verify_args(args, err);
   if (!parsed) return 2;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(parsed->data_file, ec)) {

@@ -4,12 +4,6 @@
 #include <algorithm>
 
 namespace tessera::gateway {
-namespace {
-
-StoreError refuse(StoreError::Kind kind, std::string message) { return StoreError{kind, std::move(message)}; }
-
-}  // namespace
-
 Result<std::int64_t, StoreError> KioskInbox::put(ProviderId owner, std::int64_t kiosk, const VisitId& visit,
                                                  std::span<const std::uint8_t> sealed, std::int64_t now) {
   if (sealed.size() < kMinKioskSealedBytes || sealed.size() > kMaxKioskSealedBytes) {

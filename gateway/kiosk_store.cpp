@@ -17,8 +17,6 @@ Hash hash_of(std::span<const std::uint8_t> secret) {
   return h;
 }
 
-StoreError refuse(StoreError::Kind kind, std::string message) { return StoreError{kind, std::move(message)}; }
-
 template <std::size_t N>
 bool copy_exact(const std::vector<std::uint8_t>& from, std::array<std::uint8_t, N>& to) {
   if (from.size() != N) return false;

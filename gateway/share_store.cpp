@@ -8,7 +8,6 @@ namespace tessera::gateway {
 namespace {
 
 std::int64_t owner_value(ProviderId owner) { return static_cast<std::int64_t>(owner); }
-StoreError refuse(StoreError::Kind kind, std::string message) { return StoreError{kind, std::move(message)}; }
 
 std::optional<ShareEnd> end_from_name(std::string_view name) {
   for (const auto e : {ShareEnd::destroyed, ShareEnd::used_up, ShareEnd::expired, ShareEnd::provider_left})

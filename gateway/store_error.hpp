@@ -3,6 +3,7 @@
 // the rest are answers about the request. Messages never carry ids, codes,
 // labels or other values.
 #include <string>
+#include <utility>
 
 #include "gateway/statement.hpp"
 
@@ -23,5 +24,10 @@ struct StoreError {
 };
 
 [[nodiscard]] inline StoreError store_error(const DbError& e) { return StoreError{StoreError::Kind::database, e.message}; }
+
+// An answer about the request (not a database failure), for a store's Result.
+[[nodiscard]] inline StoreError refuse(StoreError::Kind kind, std::string message) {
+  return StoreError{kind, std::move(message)};
+}
 
 }  // namespace tessera::gateway

@@ -5,8 +5,6 @@ namespace {
 
 std::int64_t owner_value(ProviderId owner) { return static_cast<std::int64_t>(owner); }
 
-StoreError refuse(StoreError::Kind kind, std::string message) { return StoreError{kind, std::move(message)}; }
-
 }  // namespace
 
 Status<StoreError> VisitStore::create(ProviderId owner, const NewVisit& visit, std::int64_t now) {

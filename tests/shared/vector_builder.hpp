@@ -212,6 +212,10 @@ inline std::map<std::string, json> build_vectors() {
                                                              file_chunk_length(*desc, i)))));
   auto r = file_receiver(std::move(desc.value()));
   add_chat(c_p, "p2g", ChatKind::file_ack, file_ack_encode(r));
+  // The receipt for the three g2p text and offer frames above (next_seq 3), then the offer withdrawn.
+  const std::array<std::uint8_t, 8> next_seq_3{0, 0, 0, 0, 0, 0, 0, 3};
+  add_chat(c_p, "p2g", ChatKind::delivered, next_seq_3);
+  add_chat(c_g, "g2p", ChatKind::file_cancel, det<kFileIdBytes>("file-id"));
   out["chat"] = {{"description", "Chat frames with the handshake's chat keys (PROTOCOL.md §9)."},
                  {"frames", frames}};
   out["file_stream"] = {

@@ -6,10 +6,17 @@
 
 find_program(TESSERA_NODE node REQUIRED)
 
+# Catch2's runner is the slowest file to compile: once per build folder, linked
+# into every suite.
+add_library(tessera_catch_main OBJECT ${PROJECT_SOURCE_DIR}/tests/catch_main.cpp)
+target_link_libraries(tessera_catch_main PUBLIC tessera::catch2 PRIVATE tessera::options)
+if(EMSCRIPTEN)
+  target_compile_options(tessera_catch_main PRIVATE -fexceptions)
+endif()
+
 function(tessera_catch_test target)
   cmake_parse_arguments(arg "" "" "LABELS" ${ARGN})
-  target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/catch_main.cpp)
-  target_link_libraries(${target} PRIVATE tessera::catch2 tessera::options)
+  target_link_libraries(${target} PRIVATE tessera_catch_main tessera::catch2 tessera::options)
   target_compile_definitions(${target} PRIVATE
     TESSERA_VECTORS_DIR="${PROJECT_SOURCE_DIR}/tests/vectors"
     TESSERA_WYCHEPROOF_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata/wycheproof")
@@ -26,6 +33,11 @@ function(tessera_catch_test target)
     add_test(NAME ${name} COMMAND ${TESSERA_NODE} $<TARGET_FILE:${target}>)
     set_tests_properties(${name} PROPERTIES LABELS "wasm;${arg_LABELS}")
   else()
+    if(CMAKE_BUILD_TYPE MATCHES "Rel")
+      # Suites are built for compile speed (-Og about halves a Beast test's
+      # build); the gateway and shared/ libraries keep the preset's -O2.
+      target_compile_options(${target} PRIVATE -Og)
+    endif()
     add_test(NAME ${name} COMMAND ${target})
     set_tests_properties(${name} PROPERTIES LABELS "unit;${arg_LABELS}")
   endif()
