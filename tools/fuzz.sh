@@ -33,7 +33,7 @@ test (ctest -L fuzz) keeps it fixed.
 
 Targets: the TESSERA_FUZZ_TARGETS of build/native-asan (tests/fuzz/CMakeLists.txt):
 fuzz_visit_link, fuzz_envelope, fuzz_handshake, fuzz_chat_frame,
-fuzz_file_stream, fuzz_safety_code, fuzz_signaling. The "fuzz_" prefix may be
+fuzz_file_stream, fuzz_safety_code, fuzz_share_content, fuzz_signaling. The "fuzz_" prefix may be
 left out (e.g. `bash tools/fuzz.sh envelope 300`).
 EOF
 }

@@ -67,6 +67,8 @@ inline constexpr std::uint8_t safety = 10;
 inline constexpr std::uint8_t visit_id = 11;
 inline constexpr std::uint8_t sender_session = 12;
 inline constexpr std::uint8_t recipient_session = 13;
+inline constexpr std::uint8_t share_secret = 14;      // a share link's secret
+inline constexpr std::uint8_t share_id = 15;
 }  // namespace tag
 
 inline std::string_view as_text(std::span<const std::uint8_t> b) {

@@ -15,6 +15,7 @@
 #include "shared/file_stream.hpp"
 #include "shared/handshake.hpp"
 #include "shared/safety_code.hpp"
+#include "shared/share_content.hpp"
 #if TESSERA_FUZZ_SIGNALING
 #include "shared/signaling.hpp"
 #endif
@@ -153,6 +154,33 @@ void safety_seeds() {
   write(t, "reveal", pattern(2 + 32 + kKxPublicKeyBytes + kSafetyNonceBytes, 2));
 }
 
+void share_seeds() {
+  const std::string t = "fuzz_share_content";
+  const Key secret = fuzz::fixed_key(fuzz::tag::share_secret);
+  const auto share = fuzz::fixed_bytes<kVisitIdBytes>(fuzz::tag::share_id);
+  const auto nonce = fuzz::fixed_bytes<kAeadNonceBytes>(fuzz::tag::share_id);
+  ShareContent note;
+  note.provider_name = "Dr. Ng\xe1\xbb\xa5y\xe1\xbb\x85n";
+  const std::string text = "Take one tablet twice a day.\n**Call us** if the rash spreads.";
+  note.body = SecretBuffer(ByteSpan(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  ShareContent file;
+  file.kind = ShareKind::file;
+  file.provider_name = "Dr. Ng";
+  file.file_name = "lab results.pdf";
+  file.media_type = "application/pdf";
+  file.body = SecretBuffer(pattern(700, 4));
+  auto sealed_note = share_seal_with_nonce(secret, share, note, nonce);
+  auto sealed_file = share_seal_with_nonce(secret, share, file, nonce);
+  FUZZ_CHECK(sealed_note.ok() && sealed_file.ok());
+  write(t, "sealed-note", *sealed_note);
+  write(t, "sealed-file", *sealed_file);
+  // Fields: two cut points, the kind (odd: a file), the media type's length, then the bytes.
+  static constexpr char fields_note[] = "\x06\x06\x00\x00" "Dr. Ng" "See you on Monday.";
+  static constexpr char fields_file[] = "\x02\x0c\x01\x09" "Dr" "scan 1.png" "image/png" "\x89PNG";
+  write(t, "fields-note", std::string_view(fields_note, sizeof fields_note - 1));
+  write(t, "fields-file", std::string_view(fields_file, sizeof fields_file - 1));
+}
+
 #if TESSERA_FUZZ_SIGNALING
 void signaling_seeds(fuzz::HandshakeFixture& hs) {
   const std::string t = "fuzz_signaling";
@@ -238,6 +266,7 @@ int main(int argc, char** argv) {
   chat_seeds();
   file_seeds();
   safety_seeds();
+  share_seeds();
 #if TESSERA_FUZZ_SIGNALING
   signaling_seeds(hs);
 #endif
