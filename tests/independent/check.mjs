@@ -81,8 +81,8 @@ function unpad(buf, max) {  // §2 Pad
   return buf.subarray(0, i - 1);
 }
 
-// ---- §5 visit link
-function parseLink(text) {
+// ---- §5 visit link (§13: a share link is the same with /s/)
+function parseLink(text, prefix = '/v/') {
   if (text.length > 512) return { error: 'too_long' };
   if (!text.startsWith('https://')) return { error: 'bad_scheme' };
   const rest = text.slice(8);
@@ -93,7 +93,7 @@ function parseLink(text) {
   if (!hostOk || host.length > 259 || (port && Number(port[1]) > 65535)) return { error: 'bad_host' };
   const hashAt = m[2].indexOf('#');
   const path = hashAt < 0 ? m[2] : m[2].slice(0, hashAt);
-  if (!path.startsWith('/v/') || /[/?]/.test(path.slice(3))) return { error: 'bad_path' };
+  if (!path.startsWith(prefix) || /[/?]/.test(path.slice(3))) return { error: 'bad_path' };
   const visitId = path.slice(3).length === 22 ? b64uDecode(path.slice(3)) : null;
   if (!visitId || visitId.length !== 16) return { error: 'bad_visit_id' };
   if (hashAt < 0) return { error: 'missing_fragment' };
@@ -314,6 +314,49 @@ attempt('a reordered file chunk is rejected', () => {
 });
 check('file ack names the file', eq(opened[4].slice(1, 17), opened[fs.offer_frame_index].slice(1, 17)) &&
   readU32(opened[4], 17) === 0);
+
+// ---------------------------------------------------------------- §13 shares
+const sh = load('share');
+const shareLink = parseLink(sh.link, '/s/');
+check('share link parses', !shareLink.error && eq(shareLink.visitId, hex(sh.share_id)) &&
+  eq(shareLink.linkSecret, hex(sh.link_secret)));
+check('share link is not a visit link', parseLink(sh.link).error === 'bad_path');
+const shareKey = KDF(shareLink.linkSecret, 'tessera/v1/share-content', shareLink.visitId);
+check('share content key', eq(shareKey, hex(sh.content_key)));
+const proof = KDF(shareLink.linkSecret, 'tessera/v1/share-open', shareLink.visitId);
+check('share open proof', eq(proof, hex(sh.open_proof)));
+check('share open verifier', eq(H('tessera/v1/share-open-verifier', proof), hex(sh.open_verifier)));
+const shareAd = cat(new Uint8Array([V]), shareLink.visitId);
+for (const item of sh.sealed) {
+  attempt(`sealed share (kind ${item.kind}) opens to its fields`, () => {
+    const m = hex(item.sealed);
+    if (m[0] !== V) return false;
+    const plain = unpad(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, m.slice(25), shareAd, m.slice(1, 25),
+      shareKey), 4 << 20);
+    let at = 1;
+    const text = (lengthBytes) => {
+      const n = lengthBytes === 2 ? (plain[at] << 8) | plain[at + 1] : plain[at];
+      at += lengthBytes;
+      if (at + n > plain.length) throw new Error('text runs past the end');
+      const t = dec.decode(plain.slice(at, at + n));
+      at += n;
+      return t;
+    };
+    const name = text(1), fileName = text(2), mediaType = text(1);
+    return plain[0] === item.kind && name === item.provider_name && fileName === item.file_name &&
+      mediaType === item.media_type && eq(plain.slice(at), hex(item.body));
+  });
+  attempt(`sealed share (kind ${item.kind}) refuses another share's id`, () => {
+    const m = hex(item.sealed);
+    const other = shareLink.visitId.slice();
+    other[0] ^= 1;
+    try {
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, m.slice(25), cat(new Uint8Array([V]), other),
+        m.slice(1, 25), KDF(shareLink.linkSecret, 'tessera/v1/share-content', other));
+      return false;
+    } catch { return true; }
+  });
+}
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
