@@ -3,7 +3,8 @@
 // It reads tests/vectors/*.json and reproduces or opens every message:
 // parses the link, redoes the handshake (hello, accept, session keys), opens
 // envelopes, recomputes the safety code (word list read from PROTOCOL.md),
-// decrypts chat frames and a whole file stream.
+// decrypts chat frames and a whole file stream, and opens share links and
+// sealed share content (§13).
 //   node check.mjs VECTORS_DIR PROTOCOL_MD
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
