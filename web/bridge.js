@@ -14,7 +14,8 @@
 //     files written to the origin's private file system and offered as a
 //     download;
 //   - getUserMedia and the device list; mute and camera off (track.enabled);
-//   - <video> elements placed over rectangles the ImGui layout reserves;
+//   - <video> elements placed under rectangles the ImGui layout reserves
+//     (and leaves transparent);
 //   - fetch of the gateway's /api/ (same-origin cookie, CSRF header);
 //   - the vault: a provider's visit secret (this tab) or a kiosk's own key
 //     (this device) sealed under a non-extractable WebCrypto key, so it
@@ -380,7 +381,7 @@ var TesseraBridge = {
     }, function() { reply([]); });
   },
 
-  // ---- <video> elements over rectangles ImGui reserves: 0 self view, 1 remote
+  // ---- <video> elements under rectangles ImGui reserves: 0 self view, 1 remote
   $TesseraVideo: {
     elements: [],
     element: function(slot) {
@@ -1322,7 +1323,7 @@ var TesseraBridge = {
     a.click();
     a.remove();
   },
-  // Shows an image or PDF preview over a rectangle the UI reserved (canvas
+  // Shows an image or PDF preview under a rectangle the UI reserved (canvas
   // backbuffer pixels; zero size hides it), as the <video> slots are.
   tessera_blob_place__deps: ['$TesseraBlob'],
   tessera_blob_place: function(handle, x, y, w, h) {

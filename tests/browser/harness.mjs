@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export function requiredEnv(name) {
@@ -734,6 +734,62 @@ export function randomPng(side) {
   const rows = Buffer.concat(Array.from({ length: side }, () => Buffer.concat([Buffer.from([0]), randomBytes(side * 3)])));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
     chunk('IDAT', deflateSync(rows, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// ---- what the screen shows, not what the DOM layer says: a screenshot's pixels.
+
+// A PNG as the browsers write screenshots (8 bits per sample, RGB or RGBA,
+// not interlaced) as { width, height, channels, pixels }.
+export function decodePng(png) {
+  let at = 8;
+  let header;
+  const data = [];
+  while (at < png.length) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const body = png.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') header = body;
+    if (type === 'IDAT') data.push(body);
+    at += 12 + length;
+  }
+  const width = header.readUInt32BE(0);
+  const height = header.readUInt32BE(4);
+  const channels = { 2: 3, 6: 4 }[header[9]];
+  assert.ok(header[8] === 8 && channels && header[12] === 0, 'an 8-bit RGB(A) PNG, not interlaced');
+  const raw = inflateSync(Buffer.concat(data));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; ++y) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; ++i) {
+      const a = i >= channels ? pixels[y * stride + i - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + i] : 0;
+      const c = i >= channels && y > 0 ? pixels[(y - 1) * stride + i - channels] : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a
+        : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predicted = [0, a, b, (a + b) >> 1, paeth][filter];
+      pixels[y * stride + i] = (line[i] + predicted) & 0xff;
+    }
+  }
+  return { width, height, channels, pixels };
+}
+
+// How many colours the screen shows in a locator's box (a playwright page):
+// one means the canvas drew nothing there that anyone can see. Cut from a
+// screenshot of the whole viewport: Chromium composites a clipped screenshot
+// afresh, and that one did not show issue 11's blank band.
+export async function coloursShown(page, locator) {
+  const box = await locator.boundingBox();
+  const { width, channels, pixels } = decodePng(await page.screenshot());
+  const seen = new Set();
+  for (let y = Math.ceil(box.y); y < Math.floor(box.y + box.height); ++y) {
+    for (let x = Math.ceil(box.x); x < Math.floor(box.x + box.width); ++x) {
+      seen.add(pixels.readUIntBE((y * width + x) * channels, 3));
+    }
+  }
+  return seen.size;
 }
 
 // ---- an operator's command line (`tessera-gateway kiosk enrol --label ...`)
