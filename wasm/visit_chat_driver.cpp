@@ -49,9 +49,10 @@ void VisitChatDriver::adopt(int channel, std::string_view label) {
 void VisitChatDriver::pump() {
   while (auto frame = chat_.poll_chat_frame())
     if (!chat_channel_.send(*frame)) chat_.handle_chat_closed();  // closing as we spoke: it will say so
-  while (auto frame = chat_.poll_file_frame()) (void)files_out_.send(*frame);  // lost ones are re-sent on resume
+  while (auto frame = chat_.poll_file_frame(files_out_.buffered()))
+    (void)files_out_.send(*frame);  // lost ones are re-sent on resume
   while (auto command = chat_.poll_download()) run_download(*command);
-  while (auto read = chat_.poll_read(files_out_.buffered())) {
+  while (auto read = chat_.poll_read()) {
     const double token = next_token_++;
     reads_[token] = *read;
     tessera_file_read(read->source, static_cast<double>(read->chunk.offset), static_cast<int>(read->chunk.length),

@@ -623,7 +623,7 @@ var TesseraBridge = {
     var entry = TesseraJs.get(id);
     if (!entry || entry.dc.readyState !== 'open') return 0;
     try {
-      entry.dc.send(HEAPU8.slice(bytes, bytes + size));
+      entry.dc.send(HEAPU8.subarray(bytes, bytes + size));  // send() copies: no copy of our own
       return 1;
     } catch (e) {
       TesseraJs.warn('send', e);
@@ -911,10 +911,10 @@ var TesseraBridge = {
       }
     };
     if (!entry) return;
-    // In order: each read waits for the one before.
-    entry.chain = entry.chain.then(function() {
-      return entry.file.slice(offset, offset + length).arrayBuffer();
-    }).then(function(buffer) {
+    // Reads overlap; their bytes go to C++ in the order asked.
+    var read = entry.file.slice(offset, offset + length).arrayBuffer();
+    read.catch(function() {});  // handled below, in turn
+    entry.chain = entry.chain.then(function() { return read; }).then(function(buffer) {
       reply(buffer.byteLength === length ? new Uint8Array(buffer) : null);
     }, function(e) {
       TesseraJs.warn('file read', e);

@@ -200,14 +200,17 @@ test('a declined file moves nothing; an accepted picture is previewed on both si
 });
 
 // The receiver holds its chat frames (its acks) back after the next n: the
-// sender stops at the window, and the transfer waits, part of the way.
+// sender stops at the window, and the transfer waits, part of the way. The
+// first is the acceptance; then one ack per block of 16 chunks written
+// (kFileBlockChunks): n = 3 lets 2 blocks be acknowledged, then 128 chunks
+// more (kFileWindowChunks) go out, of a 20 MB file's 310.
 const holdAcks = (receiver, n) => receiver.page.evaluate((after) => { window.__holdChat = { after }; }, n);
 const releaseAcks = (receiver) => receiver.page.evaluate(() => window.__releaseChat());
 
 test('a 50 MB random file arrives byte-identical, with progress, speed and time left', async () => {
   const big = randomFile('scan.bin', 50 * MB);
   await pick(patient.page, big);
-  await holdAcks(provider, 100);
+  await holdAcks(provider, 7);
   await provider.page.getByRole('button', { name: `Accept ${big.name}` }).click();
   await waitStatus(provider.page, big, /^Receiving: [\d.]+ MB of 50\.0 MB, [\d.]+ [KM]B\/s, \d+ (s|min) left$/);
   await waitStatus(patient.page, big, /^Sending: [\d.]+ MB of 50\.0 MB/);
@@ -228,7 +231,7 @@ test('cancel mid-way, on the sender side and on the receiver side', async () => 
     const canceller = who === 'sender' ? sender : receiver;
     const other = who === 'sender' ? receiver : sender;
     await pick(sender.page, file);
-    await holdAcks(receiver, 20);
+    await holdAcks(receiver, 2);
     await receiver.page.getByRole('button', { name: `Accept ${file.name}` }).click();
     await until(async () => (await progressOf(receiver.page, file)) > 0, `${file.name}: under way`);
     await canceller.page.getByRole('button', { name: `Cancel ${file.name}` }).click();
@@ -243,7 +246,7 @@ test('cancel mid-way, on the sender side and on the receiver side', async () => 
 test('the files channel closed mid-transfer: the file completes, and no chunk held before the break is sent again', async () => {
   const file = randomFile('video of the gait.bin', 20 * MB);
   await pick(provider.page, file);
-  await holdAcks(patient, 40);
+  await holdAcks(patient, 3);
   await patient.page.getByRole('button', { name: `Accept ${file.name}` }).click();
   // The sender's own progress bar is what it holds as acknowledged.
   await until(async () => (await progressOf(provider.page, file)) > 0, 'acknowledged chunks on the sender');

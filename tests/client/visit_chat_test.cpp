@@ -29,6 +29,7 @@ struct Side {
   std::deque<std::vector<std::uint8_t>> chat_wire, file_wire;  // sent, not yet delivered
   std::map<std::uint32_t, int> chunks_sent;                     // chunk index -> times sent
   std::size_t most_unacked = 0;                                 // bytes of chunks on the wire, at most
+  int reads = 0, writes = 0;                                    // of the picked file, to the download
 };
 
 struct Call {
@@ -70,17 +71,19 @@ struct Call {
   static bool collect(Side& s) {
     bool moved = false;
     while (auto f = s.chat.poll_chat_frame()) s.chat_wire.push_back(std::move(*f)), moved = true;
-    while (auto f = s.chat.poll_file_frame()) {
+    // The channel's buffer is what is on the wire here.
+    std::size_t on_wire = 0;
+    for (const auto& f : s.file_wire) on_wire += f.size();
+    while (auto f = s.chat.poll_file_frame(on_wire)) {
       ++s.chunks_sent[load_be32(f->data() + 17)];
+      on_wire += f->size();
       s.file_wire.push_back(std::move(*f));
       moved = true;
     }
-    std::size_t on_wire = 0;
-    for (const auto& f : s.file_wire) on_wire += f.size();
     s.most_unacked = std::max(s.most_unacked, on_wire);
-    // The channel's buffer is what is on the wire here.
-    while (auto r = s.chat.poll_read(on_wire)) {
+    while (auto r = s.chat.poll_read()) {
       const ByteSpan bytes(s.file.data() + r->chunk.offset, r->chunk.length);
+      ++s.reads;
       s.chat.handle_read(*r, bytes, {});
       moved = true;
     }
@@ -90,6 +93,7 @@ struct Call {
         case DownloadCommand::Kind::open: s.download_open = true; break;
         case DownloadCommand::Kind::write:
           s.download.insert(s.download.end(), c->bytes.data(), c->bytes.data() + c->bytes.size());
+          ++s.writes;
           s.chat.handle_written(c->entry, {});
           break;
         case DownloadCommand::Kind::finish: s.download_finished = true; break;
@@ -229,8 +233,11 @@ TEST_CASE("files: an accepted file arrives byte-identical, within the window, wi
   CHECK(file_of(call.guest, theirs).bytes_done() == size);
   for (const auto& [index, times] : call.provider.chunks_sent) CHECK(times == 1);
   CHECK(call.provider.chunks_sent.size() == 41);
-  // Never more than the window on the wire, whatever the file's size.
-  CHECK(call.provider.most_unacked <= (kFileWindowChunks + 1) * (kFileChunkDefault + 38));
+  // Never more than the channel's high water (and a chunk) on the wire, whatever the file's size.
+  CHECK(call.provider.most_unacked <= kFileHighWaterBytes + kFileChunkDefault + 38);
+  // The file is read and written in blocks: 41 chunks are 3 reads and 3 writes.
+  CHECK(call.provider.reads == 3);
+  CHECK(call.guest.writes == 3);
   CHECK(call.guest.chat.rejected() == 0);
 }
 

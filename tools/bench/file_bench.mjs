@@ -5,8 +5,11 @@
 // random bytes, the provider accepts; from Accept to "Received."), beside a
 // raw data channel in the same browser in the same run: two tabs on loopback,
 // no encryption of ours, the same message size (a sealed chunk's 64550 bytes)
-// and the same backpressure (send while bufferedAmount < 1 MiB, resume at
-// bufferedamountlow = 256 KiB). Budget: encrypted >= 90% of raw. During the
+// and the same backpressure as the sealed path (send while bufferedAmount <
+// 1 MiB, resume at bufferedamountlow = 256 KiB; wasm/visit/file_transfer.hpp).
+// The raw run has no call beside it; the encrypted one runs in a video call
+// (fake camera and microphone), which shares the machine's cores.
+// Budget: encrypted >= 90% of raw. During the
 // encrypted transfer it samples, every 250 ms, each page's JS heap (CDP
 // Performance.getMetrics JSHeapUsedSize) and WebAssembly memory (the
 // module's Memory.buffer.byteLength), and prints the peaks. Not a test:

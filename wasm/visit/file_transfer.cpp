@@ -45,26 +45,40 @@ void FileUpload::start(std::uint32_t next_index) {
 
 std::optional<ChunkRead> FileUpload::next_read() {
   if (!sending_ || !channel_open_ || complete()) return std::nullopt;
-  if (next_ >= file_chunk_count(d_) || next_ - acked_ >= kFileWindowChunks || reads_ >= kFileReadsInFlight)
-    return std::nullopt;
-  const std::uint32_t index = next_++;
+  const std::uint32_t chunks = file_chunk_count(d_);
+  if (next_ >= chunks || next_ - acked_ >= kFileWindowChunks || reads_ >= kFileReadsInFlight) return std::nullopt;
+  const std::uint32_t count = std::min({kFileBlockChunks, chunks - next_, kFileWindowChunks - (next_ - acked_)});
+  ChunkRead read{next_, count, std::uint64_t{d_.chunk_size} * next_, 0, round_};
+  for (std::uint32_t i = 0; i < count; ++i) read.length += static_cast<std::uint32_t>(file_chunk_length(d_, next_ + i));
+  next_ += count;
   sent_ = std::max(sent_, next_);
   ++reads_;
-  return ChunkRead{index, std::uint64_t{d_.chunk_size} * index,
-                   static_cast<std::uint32_t>(file_chunk_length(d_, index)), round_};
+  return read;
 }
 
-std::optional<std::vector<std::uint8_t>> FileUpload::on_read(const ChunkRead& read, ByteSpan bytes) {
-  if (read.round != round_) return std::nullopt;
+std::vector<std::vector<std::uint8_t>> FileUpload::on_read(const ChunkRead& read, ByteSpan bytes) {
+  std::vector<std::vector<std::uint8_t>> frames;
+  if (read.round != round_) return frames;
   --reads_;
-  if (!sending_) return std::nullopt;
-  auto frame = file_chunk_seal(d_, read.index, bytes);
-  if (!frame) {  // a short read: the file changed under us
+  if (!sending_) return frames;
+  if (bytes.size() != read.length) {  // a short read: the file changed under us
     sending_ = false;
-    return std::nullopt;
+    return frames;
   }
-  ++chunks_sent_;
-  return std::move(frame.value());
+  frames.reserve(read.count);
+  std::size_t at = 0;
+  for (std::uint32_t i = 0; i < read.count; ++i) {
+    const std::size_t length = file_chunk_length(d_, read.index + i);
+    auto frame = file_chunk_seal(d_, read.index + i, bytes.subspan(at, length));
+    if (!frame) {
+      sending_ = false;
+      return {};
+    }
+    at += length;
+    frames.push_back(std::move(frame.value()));
+  }
+  chunks_sent_ += read.count;
+  return frames;
 }
 
 void FileUpload::on_read_failed(const ChunkRead& read) {
@@ -112,24 +126,42 @@ ChunkOutcome FileDownload::on_frame(ByteSpan frame) {
       return out;
     }
   }
+  const std::uint32_t index = r_.next_index;
   auto plain = file_chunk_open(r_, frame);
   if (!plain) {
     out.error = plain.error();
     return out;
   }
   resync_ = false;
+  // Blocks start at multiples of kFileBlockChunks: a block is whole at its
+  // last chunk or the file's.
+  const FileDescription& d = r_.description;
+  const std::uint32_t first = index - index % kFileBlockChunks;
+  if (index == first) {
+    const std::uint32_t count = std::min(kFileBlockChunks, file_chunk_count(d) - first);
+    std::size_t length = 0;
+    for (std::uint32_t i = 0; i < count; ++i) length += file_chunk_length(d, first + i);
+    block_ = SecretBuffer(length);
+    block_filled_ = 0;
+  }
+  std::copy(plain->data(), plain->data() + plain->size(), block_.data() + block_filled_);
+  block_filled_ += plain->size();
+  if (block_filled_ < block_.size()) {
+    out.kind = ChunkOutcome::Kind::held;
+    return out;
+  }
   out.kind = ChunkOutcome::Kind::write;
-  out.bytes = std::move(plain.value());
+  out.bytes = std::move(block_);
+  block_filled_ = 0;
   out.last = r_.complete;
   return out;
 }
 
 FileAck FileDownload::on_written(VisitTime now) {
   const std::uint32_t count = file_chunk_count(r_.description);
-  if (written_ < count) {
-    bytes_written_ += file_chunk_length(r_.description, written_);
-    ++written_;
-  }
+  const std::uint32_t block = std::min(kFileBlockChunks, count - std::min(written_, count));
+  for (std::uint32_t i = 0; i < block; ++i) bytes_written_ += file_chunk_length(r_.description, written_ + i);
+  written_ += block;
   rate_.add(bytes_written_, now);
   return ack();
 }

@@ -8,9 +8,14 @@
 //
 // Memory stays bounded by a window, whatever the file's size: an upload has
 // at most kFileWindowChunks chunks sent but not acknowledged (the receiver
-// acknowledges a chunk only once it is written), and at most
-// kFileReadsInFlight reads of the file outstanding; the caller also holds
-// reads back while the data channel buffers kFileHighWaterBytes or more.
+// acknowledges chunks only once they are written), and at most
+// kFileReadsInFlight reads of the file outstanding.
+//
+// The file moves in blocks of kFileBlockChunks chunks: one read of the file
+// per block on the sender, one write to the download (and one ack) per block
+// on the receiver. Each read, write and ack costs the browser a round trip
+// to another process, much more than sealing or opening 64 KiB: per chunk,
+// those round trips, not the crypto, set the speed.
 //
 // Resuming: after the data channel broke, the upload starts again at the
 // last acknowledged chunk (its bytes are identical, under the same nonce),
@@ -28,7 +33,8 @@
 namespace tessera::client {
 
 inline constexpr std::uint32_t kFileWindowChunks = 128;      // 8 MiB of 64512-byte chunks
-inline constexpr std::uint32_t kFileReadsInFlight = 4;
+inline constexpr std::uint32_t kFileBlockChunks = 16;        // ~1 MiB a read and a write
+inline constexpr std::uint32_t kFileReadsInFlight = 2;
 inline constexpr std::size_t kFileHighWaterBytes = 1 << 20;  // RTCDataChannel.bufferedAmount
 inline constexpr std::size_t kFileLowWaterBytes = 256 << 10; // bufferedAmountLowThreshold
 
@@ -46,9 +52,11 @@ class TransferRate {
   double rate_ = 0;
 };
 
-// A read of the file: bytes [offset, offset + length) become chunk index.
+// A read of the file: bytes [offset, offset + length) become chunks
+// [index, index + count), at most a block.
 struct ChunkRead {
   std::uint32_t index = 0;
+  std::uint32_t count = 0;
   std::uint64_t offset = 0;
   std::uint32_t length = 0;
   std::uint32_t round = 0;  // the channel's round: a read from before a break is dropped
@@ -64,9 +72,9 @@ class FileUpload {
   [[nodiscard]] bool sending() const { return sending_; }
   // The next read the window allows, if any; the caller reads it from the file.
   [[nodiscard]] std::optional<ChunkRead> next_read();
-  // The bytes of a read: the sealed frame to send now, or nullopt when the
+  // The bytes of a read: its sealed frames, in order, to send; none when the
   // read belongs to a broken channel's round (resumption reads it again).
-  [[nodiscard]] std::optional<std::vector<std::uint8_t>> on_read(const ChunkRead& read, ByteSpan bytes);
+  [[nodiscard]] std::vector<std::vector<std::uint8_t>> on_read(const ChunkRead& read, ByteSpan bytes);
   // A read failed (the file changed or went away): the upload cannot go on.
   void on_read_failed(const ChunkRead& read);
   // The receiver holds chunks [0, next_index). True if that is new.
@@ -95,11 +103,11 @@ class FileUpload {
 
 // What a chunk frame means for a download.
 struct ChunkOutcome {
-  enum class Kind { write, skipped, failed };
+  enum class Kind { write, held, skipped, failed };
   Kind kind = Kind::failed;
-  SecretBuffer bytes;          // write: the plaintext, in order
+  SecretBuffer bytes;          // write: a block's plaintext, in order
   FileError error{};           // failed
-  bool last = false;           // write: the final chunk
+  bool last = false;           // write: the final block
 };
 
 class FileDownload {
@@ -107,8 +115,10 @@ class FileDownload {
   explicit FileDownload(FileDescription description) : r_(file_receiver(std::move(description))) {}
 
   [[nodiscard]] const FileDescription& description() const { return r_.description; }
+  // A chunk opened is held until its block is whole (or the file ends):
+  // then the block is the write.
   [[nodiscard]] ChunkOutcome on_frame(ByteSpan frame);
-  // The bytes of the next chunk are written: the ack to send (next index).
+  // The next block is written: the ack to send (next index).
   [[nodiscard]] FileAck on_written(VisitTime now);
   // The peer's data channel came back: chunks already held may come again.
   void on_channel_reopened() { resync_ = true; }
@@ -121,6 +131,8 @@ class FileDownload {
 
  private:
   FileReceiver r_;
+  SecretBuffer block_;             // the block being gathered
+  std::size_t block_filled_ = 0;
   std::uint32_t written_ = 0;
   std::uint64_t bytes_written_ = 0;
   bool resync_ = false;

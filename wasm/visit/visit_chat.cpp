@@ -95,6 +95,7 @@ void VisitChat::handle_files_open() {
 
 void VisitChat::handle_files_closed() {
   files_open_ = false;
+  file_out_.clear();  // sealed for the broken channel: resumption seals them again
   for (auto& e : entries_)
     if (e.file && e.file->upload) e.file->upload->on_channel_closed();
 }
@@ -223,6 +224,7 @@ void VisitChat::handle_file_frame(ByteSpan frame, VisitTime) {
   }
   ChunkOutcome out = e->file->download->on_frame(frame);
   switch (out.kind) {
+    case ChunkOutcome::Kind::held:
     case ChunkOutcome::Kind::skipped: return;
     case ChunkOutcome::Kind::failed: return fail_download(*e, out.error);
     case ChunkOutcome::Kind::write: {
@@ -338,8 +340,8 @@ void VisitChat::set_seen(bool seen) {
 // ---------------------------------------------------------------------------
 // the file being sent, and the download
 
-std::optional<FileRead> VisitChat::poll_read(std::size_t buffered) {
-  if (!files_open_ || buffered >= kFileHighWaterBytes) return std::nullopt;
+std::optional<FileRead> VisitChat::poll_read() {
+  if (!files_open_ || file_out_.size() >= kFileBlockChunks) return std::nullopt;
   for (auto& e : entries_) {
     if (!e.file || !e.file->upload || e.file->step != TransferStep::moving) continue;
     if (auto chunk = e.file->upload->next_read()) return FileRead{e.id, e.file->source, *chunk};
@@ -350,9 +352,9 @@ std::optional<FileRead> VisitChat::poll_read(std::size_t buffered) {
 void VisitChat::handle_read(const FileRead& read, ByteSpan bytes, VisitTime) {
   ChatEntry* e = find(read.entry);
   if (!e || !e->file || !e->file->upload || e->file->step != TransferStep::moving) return;
-  auto frame = e->file->upload->on_read(read.chunk, bytes);
-  if (frame) return file_out_.push_back(std::move(*frame));
-  if (!e->file->upload->sending()) {  // the file is not what was offered any more
+  auto frames = e->file->upload->on_read(read.chunk, bytes);
+  for (auto& frame : frames) file_out_.push_back(std::move(frame));
+  if (frames.empty() && !e->file->upload->sending()) {  // the file is not what was offered any more
     e->file->problem = "The file changed on this device while it was being sent.";
     stop(*e, TransferStep::failed, true);
   }
@@ -416,8 +418,8 @@ std::optional<std::vector<std::uint8_t>> VisitChat::poll_chat_frame() {
   return f;
 }
 
-std::optional<std::vector<std::uint8_t>> VisitChat::poll_file_frame() {
-  if (file_out_.empty()) return std::nullopt;
+std::optional<std::vector<std::uint8_t>> VisitChat::poll_file_frame(std::size_t buffered) {
+  if (file_out_.empty() || buffered >= kFileHighWaterBytes) return std::nullopt;
   auto f = std::move(file_out_.front());
   file_out_.pop_front();
   return f;

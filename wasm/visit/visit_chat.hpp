@@ -112,8 +112,9 @@ class VisitChat {
   void set_seen(bool seen);
 
   // ---- the file being sent, and the download
-  // The next read the windows allow; buffered: the files channel's bufferedAmount.
-  [[nodiscard]] std::optional<FileRead> poll_read(std::size_t buffered);
+  // The next read the windows allow: while less than a block of sealed
+  // chunks waits for the files channel.
+  [[nodiscard]] std::optional<FileRead> poll_read();
   void handle_read(const FileRead& read, ByteSpan bytes, VisitTime now);
   void handle_read_failed(const FileRead& read);
   void handle_written(std::uint64_t entry, VisitTime now);
@@ -121,7 +122,10 @@ class VisitChat {
 
   // ---- what to do
   [[nodiscard]] std::optional<std::vector<std::uint8_t>> poll_chat_frame();
-  [[nodiscard]] std::optional<std::vector<std::uint8_t>> poll_file_frame();
+  // The next sealed chunk for the files channel while it buffers less than
+  // kFileHighWaterBytes (buffered: its bufferedAmount); the caller asks
+  // again when it drains to kFileLowWaterBytes (bufferedamountlow).
+  [[nodiscard]] std::optional<std::vector<std::uint8_t>> poll_file_frame(std::size_t buffered);
   [[nodiscard]] std::optional<DownloadCommand> poll_download();
   [[nodiscard]] std::optional<VisitProblem> poll_problem();
 
