@@ -198,7 +198,7 @@ test('a provider who reloads the tab mid-wait keeps the visit and can still admi
   await provider.heading('Start a visit');
 });
 
-test('an arrival is announced while the provider tab draws no frames, as in the background', async () => {
+test('an arrival is announced while the provider tab draws no frames, as in the background', async (t) => {
   // The provider has allowed notifications (the browser's permission): the
   // waiting room says what will alert them and offers no "Alert me" button.
   await providerPage.context().grantPermissions(['notifications'], { origin: gateway.url });
@@ -209,6 +209,8 @@ test('an arrival is announced while the provider tab draws no frames, as in the 
   await provider.shot('visit-14-provider-alerts-on');
   const tonesBefore = await providerPage.evaluate(() => window.__tones);
   await providerPage.evaluate(() => { window.__holdFrames = true; });
+  // Should a step fail, the next tests still get a provider tab that draws.
+  t.after(() => providerPage.evaluate(() => window.__releaseFrames()));
   const { page: patient } = await patientJoinsAt(link, 'Lea Weber');
   // The visit runs on socket callbacks: the title, the live region and a
   // system notification (without the patient's name) come without a frame.
