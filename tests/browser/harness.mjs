@@ -466,6 +466,13 @@ export async function expectMovingMedia(driver, who) {
 
 export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$/);
 
+// Waits until the page's live region says `pattern`: the bridge clears it and
+// fills it 50 ms later (so the same words are said again), so reading it at
+// once can find it empty.
+export const announces = (page, pattern) => page.waitForFunction(
+  ([source, flags]) => new RegExp(source, flags).test(document.getElementById('announcer').textContent),
+  [pattern.source, pattern.flags], WAIT);
+
 // In the page: whether a layer paragraph holds text (or, present false, none
 // does), and what the live region last announced.
 function layerSays({ text, present = true }) {
