@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, paragraphs, patientJoins,
+  announces, createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, paragraphs, patientJoins,
   providerSignsIn, requiredEnv, safetyCode, startClinicGateway, until,
 } from './harness.mjs';
 
@@ -35,7 +35,6 @@ after(async () => {
 });
 
 const says = async (driver, pattern) => (await paragraphs(driver)).some((p) => pattern.test(p));
-const announced = (driver) => driver.evaluate(() => document.getElementById('announcer').textContent);
 
 test('a call goes on while the gateway is killed and restarted, and both pages say what is happening', async () => {
   const { provider, problems: providerProblems } = await providerSignsIn(browser, gateway, clinic, outDir);
@@ -53,8 +52,8 @@ test('a call goes on while the gateway is killed and restarted, and both pages s
   for (const [who, side] of [['patient', patient], ['provider', provider]]) {
     await until(() => says(side, /Reconnecting/), `${who}: "Reconnecting" in the layer`);
   }
-  await until(async () => /Reconnecting/.test(await announced(patient)), 'patient: "Reconnecting" announced');
-  await until(async () => /Reconnecting/.test(await announced(provider)), 'provider: "Reconnecting" announced');
+  await announces(patient, /Reconnecting/);
+  await announces(provider, /Reconnecting/);
   await patient.shot('restart-01-patient-reconnecting');
   await provider.shot('restart-02-provider-reconnecting');
   // The gateway is down all this while: media is peer to peer.
@@ -69,10 +68,8 @@ test('a call goes on while the gateway is killed and restarted, and both pages s
     await until(() => says(side, restarted), `${who}: back in the call, told the server restarted`, { timeout: 45000 });
     assert.ok(!await says(side, /Reconnecting/), `${who}: no longer reconnecting`);
   }
-  await until(async () => /server restarted\. (Your|The) call goes on/.test(await announced(patient)),
-    'patient: the restart announced');
-  await until(async () => /server restarted\. The call goes on/.test(await announced(provider)),
-    'provider: the restart announced');
+  await announces(patient, /server restarted\. (Your|The) call goes on/);
+  await announces(provider, /server restarted\. The call goes on/);
   assert.equal(await safetyCode(patient), patientCode, 'the same call: the same safety code');
   await Promise.all([expectMovingMedia(provider, 'provider, after restart'),
     expectMovingMedia(patient, 'patient, after restart')]);

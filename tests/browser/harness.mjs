@@ -466,13 +466,6 @@ export async function expectMovingMedia(driver, who) {
 
 export const safetyCode = (driver) => driver.heading(/^Safety code: \d{3} \d{4}$/);
 
-// Waits until the page's live region says `pattern`: the bridge clears it and
-// fills it 50 ms later (so the same words are said again), so reading it at
-// once can find it empty.
-export const announces = (page, pattern) => page.waitForFunction(
-  ([source, flags]) => new RegExp(source, flags).test(document.getElementById('announcer').textContent),
-  [pattern.source, pattern.flags], WAIT);
-
 // In the page: whether a layer paragraph holds text (or, present false, none
 // does), and what the live region last announced.
 function layerSays({ text, present = true }) {
@@ -481,6 +474,14 @@ function layerSays({ text, present = true }) {
 function announced(text) {
   return document.getElementById('announcer').textContent === text;
 }
+function announcedLike([source, flags]) {
+  return new RegExp(source, flags).test(document.getElementById('announcer').textContent);
+}
+
+// Waits until a driver's live region says `pattern`. The bridge clears it and
+// fills it 50 ms later (so the same words are said again): reading it at once
+// can find it empty.
+export const announces = (driver, pattern) => driver.waitFor(announcedLike, [pattern.source, pattern.flags]);
 
 // One side mutes and turns the camera off, then both back on: the other
 // side's screen and live region say each in words, then the words go.

@@ -79,7 +79,7 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await providerPage.getByRole('textbox', { name: `Note for ${PATIENT_NAME}` }).fill(NOTE);
   await provider.press(`Send note to ${PATIENT_NAME}`);
   await patient.locator('#a11y-layer p', { hasText: NOTE }).waitFor(WAIT);
-  await announces(patient, /message from your care team/i);
+  await announces(patientDriver, /message from your care team/i);
   await patientDriver.shot('visit-05-patient-note');
   await provider.shot('visit-06-provider-waiting-room');
 
@@ -146,7 +146,7 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await button(providerPage, 'End visit').press('Enter');
   await patient.getByRole('heading', { name: 'Your visit has ended' }).waitFor(WAIT);
   await provider.heading('The visit has ended');
-  await announces(patient, /ended/);
+  await announces(patientDriver, /ended/);
   await patientDriver.shot('visit-09-patient-ended');
   await provider.shot('visit-10-provider-ended');
 
@@ -215,7 +215,7 @@ test('an arrival is announced while the provider tab draws no frames, as in the 
   // The visit runs on socket callbacks: the title, the live region and a
   // system notification (without the patient's name) come without a frame.
   await providerPage.waitForFunction(() => document.title === '(1) Tessera', null, WAIT);
-  await announces(providerPage, /patient is waiting/);
+  await announces(provider, /patient is waiting/);
   await providerPage.waitForFunction(() => window.__notifications.length === 1, null, WAIT);
   const [notification] = await providerPage.evaluate(() => window.__notifications);
   assert.deepEqual(notification, { title: 'Tessera', body: 'A patient is waiting' });
