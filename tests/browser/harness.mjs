@@ -206,6 +206,9 @@ export function collectPageProblems(page) {
 // option of a <select> picker, by index), shot.
 
 export const WAIT = { timeout: 30000 };
+// For page.waitForFunction: poll on a timer, not on animation frames, which
+// a test may hold back (recordPage's __holdFrames, as a background tab).
+export const POLL = { ...WAIT, polling: 100 };
 
 // An init script: every RTCPeerConnection the page makes, so a test can read
 // getStats(); every system notification it shows (the real one is still
@@ -283,7 +286,7 @@ export function chromiumDriver(page, outDir) {
   return {
     page,
     evaluate: (fn, arg) => page.evaluate(fn, arg),
-    waitFor: (fn, arg) => page.waitForFunction(fn, arg, WAIT),
+    waitFor: (fn, arg) => page.waitForFunction(fn, arg, POLL),
     async heading(name) {
       if (typeof name === 'string') {
         await page.getByRole('heading', { name }).waitFor(WAIT);
