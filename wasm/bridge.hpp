@@ -10,9 +10,14 @@ extern "C" {
 using TesseraActivateFn = void (*)(void* user, std::uint32_t id);
 using TesseraTextFn = void (*)(void* user, std::uint32_t id, const char* utf8);
 
+// A key pressed in a mirror field (keydown): the KeyboardEvent's key,
+// keyCode, isComposing and shiftKey. Returns 1 when C++ took it (the bridge
+// then cancels its default action), else 0.
+using TesseraKeyFn = int (*)(void* user, std::uint32_t id, const char* key, int key_code, int composing, int shift);
+
 // Installs the accessible DOM layer and the keyboard guard; the callbacks
-// run from DOM event handlers (a click or an input event on a mirror element).
-void tessera_bridge_init(void* user, TesseraActivateFn on_activate, TesseraTextFn on_text);
+// run from DOM event handlers (a click, an input event or a key on a mirror element).
+void tessera_bridge_init(void* user, TesseraActivateFn on_activate, TesseraTextFn on_text, TesseraKeyFn on_key);
 // Replaces the DOM layer's contents with this JSON list of nodes (see
 // wasm/accessibility_tree.hpp); positions are in canvas backbuffer pixels.
 void tessera_bridge_publish_a11y(const char* json);

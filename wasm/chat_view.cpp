@@ -167,8 +167,9 @@ void ChatView::draw_panel(ui::Ui& ui, VisitChatDriver& driver) {
   }
   show(driver);
 
-  if (ui::text_field(ui, "Message", draft_, kChatMaxBody)) refusal_ = "";
-  if (ui::button(ui, "Send")) {
+  bool entered = false;  // Enter in the field sends, as the button does
+  if (ui::text_field(ui, "Message", draft_, kChatMaxBody, ui::FieldKind::plain, &entered)) refusal_ = "";
+  if (ui::button(ui, "Send") || entered) {
     const SendRefusal r = chat.send_text(draft_, std::chrono::steady_clock::now());
     refusal_ = send_refusal_words(r);
     if (r == SendRefusal::none) {

@@ -46,6 +46,7 @@ var TesseraBridge = {
     user: 0,
     onActivate: 0,
     onText: 0,
+    onKey: 0,
 
     tagFor: function(node) {
       switch (node.role) {
@@ -162,13 +163,28 @@ var TesseraBridge = {
       });
     },
 
+    // A key pressed in a mirror field goes to C++ as the browser reported
+    // it; C++ says whether it took it (Enter that sends a chat message).
+    reportKey: function(event) {
+      TesseraLayer.elements.forEach(function(el, id) {
+        if (el !== event.target || el.dataset.role !== 'textbox') return;
+        var taken = TesseraJs.withString(String(event.key), function(key) {
+          return {{{ makeDynCall('iiiiiii', 'TesseraLayer.onKey') }}}(TesseraLayer.user, id, key, event.keyCode | 0,
+                                                                      event.isComposing ? 1 : 0, event.shiftKey ? 1 : 0);
+        });
+        if (taken) event.preventDefault();
+      });
+    },
+
     // GLFW listens for keys on window in the capture phase and cancels
     // Backspace and Tab (library_glfw.js); keys aimed at the DOM layer, and
     // Tab everywhere (keyboard users move through the layer), stop here.
+    // Those aimed at a mirror field are reported to C++ first.
     guardKeys: function(event) {
       var t = event.target;
       var onCanvas = !t || t === document.body || t === document.documentElement || t === Module['canvas'];
       if (event.key === 'Tab' || !onCanvas) event.stopImmediatePropagation();
+      if (!onCanvas && event.type === 'keydown') TesseraLayer.reportKey(event);
     },
   },
 
@@ -190,7 +206,7 @@ var TesseraBridge = {
       var size = lengthBytesUTF8(text) + 1;
       var ptr = _malloc(size);
       stringToUTF8(text, ptr, size);
-      try { fn(ptr); } finally { HEAPU8.fill(0, ptr, ptr + size); _free(ptr); }
+      try { return fn(ptr); } finally { HEAPU8.fill(0, ptr, ptr + size); _free(ptr); }
     },
     // A copy C++ owns (and frees).
     newString: function(text) {
@@ -1217,10 +1233,11 @@ var TesseraBridge = {
   },
 
   tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia', '$TesseraFiles'],
-  tessera_bridge_init: function(user, onActivate, onText) {
+  tessera_bridge_init: function(user, onActivate, onText, onKey) {
     TesseraLayer.user = user;
     TesseraLayer.onActivate = onActivate;
     TesseraLayer.onText = onText;
+    TesseraLayer.onKey = onKey;
     TesseraLayer.root = document.getElementById('a11y-layer');
     TesseraLayer.elements = new Map();
     TesseraLayer.order = [];

@@ -3,6 +3,7 @@
 // contexts, every step through the accessible DOM (the chat panel's log,
 // buttons, links, progress bars, the real <input>s).
 //   messages both ways in any script and emoji; sent, delivered, the time; the unread badge
+//   Enter in the message field sends (not while an IME composes)
 //   the chat channel closed: what the patient writes waits, then arrives once
 //   a file offer declined: no chunk moves; a picture accepted: previewed on both sides
 //   a 50 MB random file arrives byte-identical (SHA-256 of the saved download),
@@ -153,6 +154,35 @@ test('messages go both ways in any script and emoji, sent then delivered, with t
   assert.match(await entry(provider.page, reply).locator('.chat-meta').textContent(), new RegExp(`^${PATIENT_NAME}, \\d\\d:\\d\\d$`));
   await entry(patient.page, reply).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
   await patient.shot('chat-01-patient-messages');
+});
+
+test('Enter in the message field sends, as Send does, but not while an IME composes', async () => {
+  const field = patient.page.getByRole('textbox', { name: 'Message' });
+  const first = 'Enviado com Enter ⏎ 你好';
+  watch.secretText(first);
+  await field.fill(first);
+  await field.press('Enter');
+  await entry(provider.page, first).waitFor(WAIT);
+  await entry(patient.page, first).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
+  await until(() => field.inputValue().then((v) => v === ''), 'the field to empty once sent');
+
+  // An Enter that ends an IME composition commits the text; it does not send it.
+  const composed = '日本語';
+  const whole = `${composed} e mais`;
+  watch.secretText(whole);
+  await field.fill(composed);
+  await field.evaluate((el) => {
+    for (const init of [{ isComposing: true, keyCode: 13 }, { isComposing: false, keyCode: 229 }]) {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init }));
+    }
+  });
+  await field.pressSequentially(' e mais');
+  await field.press('Enter');
+  await entry(provider.page, whole).waitFor(WAIT);
+  // Frames arrive in order: had the composing Enter sent, its message would be here first.
+  const texts = await provider.page.locator('#chat-layer .chat-text').allTextContents();
+  assert.deepEqual(texts.filter((t) => t.startsWith(composed)), [whole], 'one message, the whole text');
+  assert.equal(texts.filter((t) => t === first).length, 1, 'the first one once');
 });
 
 test('the chat channel closed: what the patient writes waits, then arrives once', async () => {
