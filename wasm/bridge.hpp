@@ -118,9 +118,12 @@ void tessera_file_release(int file);
 // ---- Downloads of received files, written as they arrive to a file in the
 // origin's private file system (never held whole in memory), offered to the
 // person as a download once finished, and deleted with the call (or at the
-// next start, after a crash). Writes run in order; on_written gets 1 per
+// next start, after a crash). in_memory (a kiosk, for files of at most
+// kKioskMaxFileBytes): held in the page's memory only, never written to the
+// device, released with the call. Writes run in order; on_written gets 1 per
 // write done, 0 when one failed.
-int tessera_download_open(const char* name, const char* media_type, void* user, TesseraUserIntFn on_written);
+int tessera_download_open(const char* name, const char* media_type, int in_memory, void* user,
+                          TesseraUserIntFn on_written);
 void tessera_download_write(int download, const std::uint8_t* bytes, int size);
 void tessera_download_finish(int download);
 void tessera_download_abort(int download);

@@ -74,6 +74,12 @@ nlohmann::json file_json(const ChatFile& f, int handle, const std::string& peer,
     case TransferStep::failed:
       status = std::string(f.problem) + " The transfer stopped.";
       break;
+    case TransferStep::refused:
+      status = f.cancelled_here ? "Too large to show here: this tablet shows files of up to " +
+                                      size_words(kKioskMaxFileBytes) + ". Nothing was received."
+                                : "Not sent: " + peer + " is on a clinic tablet, which shows files of up to " +
+                                      size_words(kKioskMaxFileBytes) + ".";
+      break;
   }
   j["status"] = status;
   j["actions"] = actions;

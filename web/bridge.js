@@ -828,7 +828,8 @@ var TesseraBridge = {
   // origin's private file system as they arrive and offered as a download
   // from there: the tab never holds a whole file. Without that file system
   // (an older browser) a download is kept as Blob parts, which the browser
-  // may page to disk. Both go with the call.
+  // may page to disk; on a kiosk (C++ asks for it, for small files only) it
+  // is kept as parts in memory, never in the file system. All go with the call.
   $TesseraFiles__deps: ['$TesseraJs', 'malloc', 'free'],
   $TesseraFiles: {
     DIR: 'tessera-downloads',
@@ -942,12 +943,17 @@ var TesseraBridge = {
   tessera_file_release: function(id) { TesseraFiles.release(id); },
 
   tessera_download_open__deps: ['$TesseraJs', '$TesseraFiles'],
-  tessera_download_open: function(name, mediaType, user, onWritten) {
+  tessera_download_open: function(name, mediaType, inMemory, user, onWritten) {
     var entry = { name: UTF8ToString(name), type: UTF8ToString(mediaType), parts: null };
     var id = TesseraFiles.track(TesseraJs.add(entry));
     entry.written = function(ok) {
       if (TesseraJs.get(id) === entry) {{{ makeDynCall('vii', 'onWritten') }}}(user, ok);
     };
+    if (inMemory) {  // a kiosk: never on the device
+      entry.parts = [];
+      entry.chain = Promise.resolve();
+      return id;
+    }
     // A random name in the private directory: never the file's own name.
     var slot = TesseraFiles.randomName();
     entry.chain = TesseraFiles.directory().then(function(dir) {
@@ -994,7 +1000,9 @@ var TesseraBridge = {
       });
     }).then(function(blob) {
       if (!blob || entry.dead) return;
-      entry.file = blob;  // on disk: the object URL reads it from there
+      if (entry.parts) entry.parts.forEach(function(p) { p.fill(0); });  // the Blob holds its own copy
+      entry.parts = null;
+      entry.file = blob;  // on disk (or, in memory, the Blob): the object URL reads it from there
       if (TesseraChat.last) TesseraChat.render(TesseraChat.last);  // its Save link can show now
     }, function(e) { TesseraJs.warn('download finish', e); });
   },

@@ -63,7 +63,8 @@ const char* send_refusal_words(SendRefusal r) {
   return "";
 }
 
-VisitChat::VisitChat(const SessionKeys& keys) : sender_(chat_sender(keys)), receiver_(chat_receiver(keys)) {}
+VisitChat::VisitChat(const SessionKeys& keys, ReceivedFiles received)
+    : sender_(chat_sender(keys)), receiver_(chat_receiver(keys)), received_(received) {}
 
 VisitChat::~VisitChat() {
   for (auto& e : entries_) wipe(e);
@@ -159,8 +160,17 @@ void VisitChat::on_offer(const SecretBuffer& body, VisitTime now) {
   f.name.assign(d->name.view());
   f.media_type.assign(d->media_type.view());
   f.size = d->size;
-  f.download.emplace(std::move(d.value()));
   if (!seen_) ++unread_;
+  if (received_ == ReceivedFiles::shown_only && f.size > kKioskMaxFileBytes) {
+    // Both sides see why, before a byte moves.
+    f.step = TransferStep::refused;
+    f.cancelled_here = true;
+    std::uint8_t cancel[kFileIdBytes + 1];
+    std::memcpy(cancel, f.id.data(), kFileIdBytes);
+    cancel[kFileIdBytes] = static_cast<std::uint8_t>(CancelReason::too_large_to_show);
+    return send(ChatKind::file_cancel, cancel);
+  }
+  f.download.emplace(std::move(d.value()));
 }
 
 void VisitChat::on_ack(const SecretBuffer& body, VisitTime now) {
@@ -186,13 +196,19 @@ void VisitChat::on_ack(const SecretBuffer& body, VisitTime now) {
 }
 
 void VisitChat::on_cancel(const SecretBuffer& body) {
-  if (body.size() != kFileIdBytes) return problems_.push_back({"file_cancel", "bad_size"});
+  if (body.size() != kFileIdBytes && body.size() != kFileIdBytes + 1)
+    return problems_.push_back({"file_cancel", "bad_size"});
   FileId id;
   std::memcpy(id.data(), body.data(), kFileIdBytes);
   ChatEntry* e = find_file(id, true);
   if (!e) e = find_file(id, false);
   if (!e) return problems_.push_back({"file_cancel", "unknown_file"});
   ChatFile& f = *e->file;
+  if (body.size() == kFileIdBytes + 1) {
+    if (body.data()[kFileIdBytes] != static_cast<std::uint8_t>(CancelReason::too_large_to_show))
+      return problems_.push_back({"file_cancel", "unknown_reason"});
+    if (f.step == TransferStep::offered && f.outgoing) return stop(*e, TransferStep::refused, false);
+  }
   if (f.step == TransferStep::offered && f.outgoing) return stop(*e, TransferStep::declined, false);
   if (f.step == TransferStep::offered || f.step == TransferStep::moving) stop(*e, TransferStep::cancelled, false);
 }
@@ -294,6 +310,7 @@ void VisitChat::accept(std::uint64_t id) {
   c.entry = id;
   c.name = f.name;
   c.media_type = f.media_type;
+  c.in_memory = received_ == ReceivedFiles::shown_only;
   downloads_.push_back(std::move(c));
   const auto ack = file_ack_encode(f.download->ack());  // next index 0: start
   send(ChatKind::file_ack, ack);

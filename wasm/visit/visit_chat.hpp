@@ -19,6 +19,12 @@
 // their checks stop the transfer, which both sides see (file_cancel).
 // Nothing is kept after the call: the object goes with it and its texts are
 // wiped.
+//
+// Received files go to the person's download (the browser's private file
+// system, then Save) or, on a kiosk, stay in memory only: shown (pictures),
+// never written to the device, released with the call. A kiosk refuses an
+// offer larger than kKioskMaxFileBytes on arrival, and says why to both sides
+// (a file_cancel with the reason too_large_to_show).
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -35,8 +41,21 @@ inline constexpr std::size_t kChatMaxEntries = 1000;    // the oldest go first
 inline constexpr std::size_t kChatMaxWaiting = 256;     // frames held while the channel is down
 inline constexpr std::size_t kChatMaxTransfers = 64;    // files offered in one call, both ways
 
+// Where received files go.
+enum class ReceivedFiles {
+  download,    // written to the private file system as they arrive, then offered to save
+  shown_only,  // a kiosk: in memory only, shown, never written to the device
+};
+// The largest file a kiosk takes: it holds the whole file in the page's
+// memory (twice, briefly, while a picture's Blob is made). Phone photos and
+// lab PDFs are a few MB; a tablet's memory is not the place for more.
+inline constexpr std::uint64_t kKioskMaxFileBytes = 32ull * 1000 * 1000;
+// Why a file_cancel stops a file: the optional byte after its id (none: the person stopped it).
+enum class CancelReason : std::uint8_t { too_large_to_show = 0x01 };
+
 enum class Delivery { waiting, sent, delivered };
-enum class TransferStep { offered, moving, done, declined, cancelled, failed };
+// refused: a kiosk refused the offer, too large to hold in memory (kKioskMaxFileBytes).
+enum class TransferStep { offered, moving, done, declined, cancelled, failed, refused };
 
 struct ChatFile {
   FileId id{};
@@ -77,6 +96,7 @@ struct DownloadCommand {
   Kind kind = Kind::open;
   std::uint64_t entry = 0;
   std::string name, media_type;  // open
+  bool in_memory = false;        // open: in the page's memory only, never on the device (a kiosk)
   SecretBuffer bytes;            // write
 };
 
@@ -85,7 +105,7 @@ enum class SendRefusal { none, empty, too_long, not_text, too_many_waiting };
 
 class VisitChat {
  public:
-  explicit VisitChat(const SessionKeys& keys);
+  explicit VisitChat(const SessionKeys& keys, ReceivedFiles received = ReceivedFiles::download);
   VisitChat(const VisitChat&) = delete;
   VisitChat& operator=(const VisitChat&) = delete;
   ~VisitChat();
@@ -162,6 +182,7 @@ class VisitChat {
 
   ChatSender sender_;
   ChatReceiver receiver_;
+  ReceivedFiles received_;
   bool chat_open_ = false;
   bool files_open_ = false;
   bool seen_ = true;
