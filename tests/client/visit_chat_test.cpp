@@ -212,6 +212,98 @@ TEST_CASE("chat: what is written while the channel is down waits, then goes once
   CHECK(call.guest.chat.send_text("one too many", call.now) == SendRefusal::too_many_waiting);
 }
 
+TEST_CASE("chat: a frame lost as the channel breaks goes again after the reopen, once", "[chat]") {
+  Call call;
+  call.open_all();
+  REQUIRE(call.guest.chat.send_text("before", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.guest.chat.unconfirmed() == 0);  // the receipt covered it
+
+  // Sent, then lost with the channel: handed to it, never delivered.
+  REQUIRE(call.guest.chat.send_text("lost in the break", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  REQUIRE(call.guest.chat_wire.size() == 1);
+  call.guest.chat_wire.clear();
+  CHECK(call.guest.chat.entries().back().delivery == Delivery::sent);
+  CHECK(call.guest.chat.unconfirmed() == 1);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  REQUIRE(call.guest.chat.send_text("written while down", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.provider.chat.entries().size() == 1);
+
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  call.settle();
+  REQUIRE(call.provider.chat.entries().size() == 3);
+  CHECK(call.provider.chat.entries()[1].text == "lost in the break");
+  CHECK(call.provider.chat.entries()[2].text == "written while down");
+  for (const auto& e : call.guest.chat.entries()) CHECK(e.delivery == Delivery::delivered);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.rejected() == 0);
+  CHECK(call.guest.chat.unconfirmed() == 0);
+}
+
+TEST_CASE("chat: frames sent again that already arrived are dropped quietly; changed or out of order ones are not",
+          "[chat]") {
+  Call call;
+  call.open_all();
+  // The provider's frames arrive but its receipt is lost with the channel: the
+  // guest keeps its message, the provider keeps its receipt.
+  REQUIRE(call.guest.chat.send_text("arrived", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.deliver(call.guest, call.provider);
+  Call::collect(call.provider);
+  call.provider.chat_wire.clear();
+  CHECK(call.guest.chat.unconfirmed() == 1);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  Call::collect(call.guest);
+  REQUIRE(call.guest.chat_wire.size() == 1);
+  const std::vector<std::uint8_t> again = call.guest.chat_wire.front();
+  call.settle();
+  REQUIRE(call.provider.chat.entries().size() == 1);  // shown once
+  CHECK(call.provider.chat.duplicates() == 1);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.entries().back().delivery == Delivery::delivered);
+
+  // While still resyncing, the same frame changed is refused and reported.
+  auto changed = again;
+  changed.back() ^= 0x01;
+  call.provider.chat.handle_chat_frame(changed, call.now);
+  CHECK(call.provider.chat.rejected() == 1);
+  // Once a new frame arrived the resync is over: the same frame again is a replay.
+  REQUIRE(call.guest.chat.send_text("next", call.now) == SendRefusal::none);
+  call.settle();
+  call.provider.chat.handle_chat_frame(again, call.now);
+  CHECK(call.provider.chat.rejected() == 2);
+  CHECK(call.provider.chat.duplicates() == 1);
+  CHECK(call.provider.chat.entries().size() == 2);
+
+  // A frame lost beyond what the sender keeps: the next one is a gap, reported.
+  REQUIRE(call.guest.chat.send_text("dropped", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.guest.chat_wire.clear();
+  REQUIRE(call.guest.chat.send_text("after the drop", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.provider.chat.rejected() == 3);
+  CHECK(call.provider.chat.entries().size() == 2);
+}
+
+TEST_CASE("chat: what is kept to send again is bounded; a frame lost beyond it is a reported gap", "[chat]") {
+  Call call;
+  call.open_all();
+  for (std::size_t i = 0; i < kChatMaxUnconfirmed + 10; ++i)
+    REQUIRE(call.guest.chat.send_text("m" + std::to_string(i), call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.guest.chat_wire.clear();  // all lost
+  CHECK(call.guest.chat.unconfirmed() == kChatMaxUnconfirmed);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  call.settle();
+  // The ten oldest were not kept: what follows them is a gap, refused and reported, never shown.
+  CHECK(call.provider.chat.entries().empty());
+  CHECK(call.provider.chat.rejected() == kChatMaxUnconfirmed);
+}
+
 TEST_CASE("files: a declined offer moves nothing; the sender sees it declined", "[chat][files]") {
   Call call;
   call.open_all();

@@ -74,6 +74,11 @@ VisitChat::~VisitChat() {
 // the data channels
 
 void VisitChat::handle_chat_open() {
+  resyncing_ = true;
+  if (!chat_open_) {  // reopened: what the old channel may have lost goes again, in order
+    chat_out_.clear();
+    for (const auto& u : unconfirmed_) chat_out_.push_back(u.frame);
+  }
   chat_open_ = true;
   while (!waiting_.empty()) {
     Waiting w = std::move(waiting_.front());
@@ -85,6 +90,7 @@ void VisitChat::handle_chat_open() {
 
 void VisitChat::handle_chat_closed() {
   chat_open_ = false;
+  chat_out_.clear();  // kept in unconfirmed_: sent on the next channel
   changed();
 }
 
@@ -116,6 +122,11 @@ void VisitChat::handle_peer_files_opened() {
 
 void VisitChat::handle_chat_frame(ByteSpan frame, VisitTime now) {
   auto m = tessera::chat_open(receiver_, frame);
+  if (!m && m.error() == ChatError::replayed && resyncing_ && chat_already_taken(receiver_, frame)) {
+    ++duplicates_;  // sent again after the reopen, already here: harmless
+    return;
+  }
+  if (m) resyncing_ = false;  // the first frame not yet here: the resync is over
   if (!m) {
     ++rejected_;
     problems_.push_back({"chat", chat_error_name(m.error())});
@@ -216,6 +227,7 @@ void VisitChat::on_cancel(const SecretBuffer& body) {
 void VisitChat::on_delivered(const SecretBuffer& body) {
   if (body.size() != 8) return problems_.push_back({"delivered", "bad_size"});
   const std::uint64_t next = load_be64(body.data());
+  while (!unconfirmed_.empty() && unconfirmed_.front().seq < next) unconfirmed_.pop_front();
   bool any = false;
   for (auto& e : entries_) {
     if (e.mine && e.delivery == Delivery::sent && e.seq < next) {
@@ -420,6 +432,8 @@ void VisitChat::seal_now(ChatKind kind, ByteSpan body, std::uint64_t entry) {
   const std::uint64_t seq = sender_.next_seq;
   auto frame = chat_seal(sender_, kind, body);
   if (!frame) return problems_.push_back({"chat_seal", chat_error_name(frame.error())});
+  if (unconfirmed_.size() >= kChatMaxUnconfirmed) unconfirmed_.pop_front();
+  unconfirmed_.push_back({seq, *frame});
   chat_out_.push_back(std::move(frame.value()));
   if (ChatEntry* e = entry ? find(entry) : nullptr) {
     e->delivery = Delivery::sent;

@@ -13,6 +13,14 @@
 // once, so nothing shows twice. A text is "waiting", then "sent" (handed to
 // the channel), then "delivered" (the peer's receipt covers its seq).
 //
+// A channel that breaks loses what it still buffered. So every sealed frame
+// is kept until a receipt covers its seq (the newest kChatMaxUnconfirmed),
+// and all kept frames go out again, in order, once the channel reopens. The
+// receiver, from the reopen on, drops quietly a frame it already took
+// (authentic, seq below the next: chat_already_taken) and takes the first it
+// lacks; a changed frame, a gap or a replay outside that resync is still
+// refused and reported.
+//
 // Files: an offer shows name, size and type; nothing moves before the
 // receiver accepts (its first ack, next index 0); either side can cancel
 // (file_cancel), a receiver that declines sends the same. Chunks that fail
@@ -40,6 +48,11 @@ namespace tessera::client {
 inline constexpr std::size_t kChatMaxEntries = 1000;    // the oldest go first
 inline constexpr std::size_t kChatMaxWaiting = 256;     // frames held while the channel is down
 inline constexpr std::size_t kChatMaxTransfers = 64;    // files offered in one call, both ways
+// Sealed frames kept until a receipt covers them, to send again after a
+// reopen (at most 256 x 16 KiB = 4 MiB): the newest stay. File acks get no
+// receipt, so during a long download the oldest go first; a frame lost in a
+// break beyond this many is the receiver's reported gap.
+inline constexpr std::size_t kChatMaxUnconfirmed = 256;
 
 // Where received files go.
 enum class ReceivedFiles {
@@ -156,6 +169,10 @@ class VisitChat {
   [[nodiscard]] bool chat_open() const { return chat_open_; }
   // Frames from the other side that failed their checks and were dropped.
   [[nodiscard]] std::size_t rejected() const { return rejected_; }
+  // Frames from the other side sent again after a reopen that were already here: dropped quietly.
+  [[nodiscard]] std::size_t duplicates() const { return duplicates_; }
+  // Sealed frames kept to send again after a reopen (no receipt covers them yet).
+  [[nodiscard]] std::size_t unconfirmed() const { return unconfirmed_.size(); }
   // Bumped on every change the screen shows (not on progress alone).
   [[nodiscard]] std::uint64_t revision() const { return revision_; }
   [[nodiscard]] bool moving() const;
@@ -165,6 +182,10 @@ class VisitChat {
     ChatKind kind;
     SecretBuffer body;
     std::uint64_t entry;  // a text or offer entry to mark sent, or 0
+  };
+  struct Unconfirmed {
+    std::uint64_t seq;
+    std::vector<std::uint8_t> frame;  // sealed: nothing to wipe
   };
   ChatEntry& add_entry(bool mine, VisitTime now);
   ChatEntry* find(std::uint64_t id);
@@ -184,15 +205,18 @@ class VisitChat {
   ChatReceiver receiver_;
   ReceivedFiles received_;
   bool chat_open_ = false;
+  bool resyncing_ = false;  // the chat channel reopened: frames sent again may arrive
   bool files_open_ = false;
   bool seen_ = true;
   std::size_t unread_ = 0;
   std::size_t rejected_ = 0;
+  std::size_t duplicates_ = 0;
   std::size_t transfers_ = 0;
   std::uint64_t next_entry_ = 1;
   std::uint64_t revision_ = 0;
   std::deque<ChatEntry> entries_;
   std::deque<Waiting> waiting_;
+  std::deque<Unconfirmed> unconfirmed_;
   std::deque<std::vector<std::uint8_t>> chat_out_, file_out_;
   std::deque<DownloadCommand> downloads_;
   std::deque<VisitProblem> problems_;
