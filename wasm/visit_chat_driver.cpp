@@ -39,6 +39,9 @@ int VisitChatDriver::file_handle(const ChatEntry& e) const {
 
 void VisitChatDriver::adopt(int channel, std::string_view label) {
   if (label == kChatChannelLabel && !opener_) {
+    // A new chat channel while the old one seems open: the old one goes silently, and
+    // what it may have lost goes again on the new one.
+    if (chat_channel_.open()) chat_.handle_chat_closed();
     chat_channel_.adopt(channel);
   } else if (label == kFilesChannelLabel) {
     files_in_.adopt(channel);
