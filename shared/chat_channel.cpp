@@ -7,6 +7,17 @@
 #include "shared/text.hpp"
 
 namespace tessera {
+namespace {
+
+// Opens frame m (of sequence number seq) into plain (its padded size): false if not authentic.
+bool open_sealed(const Key& key, std::uint64_t seq, ByteSpan m, SecretBuffer& plain) {
+  const auto nonce = counter_nonce(seq);
+  return crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), nullptr, nullptr, m.data() + kChatHeaderBytes,
+                                                    m.size() - kChatHeaderBytes, m.data(), kChatHeaderBytes,
+                                                    nonce.data(), key.data()) == 0;
+}
+
+}  // namespace
 
 ChatSender chat_sender(const SessionKeys& keys) { return ChatSender{keys.chat_send.clone(), 0}; }
 ChatReceiver chat_receiver(const SessionKeys& keys) { return ChatReceiver{keys.chat_recv.clone(), 0}; }
@@ -44,11 +55,7 @@ Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m) {
   if (seq > r.next_seq) return ChatError::gap;
 
   SecretBuffer plain(padded);
-  const auto nonce = counter_nonce(seq);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), nullptr, nullptr, m.data() + kChatHeaderBytes,
-                                                 m.size() - kChatHeaderBytes, m.data(), kChatHeaderBytes,
-                                                 nonce.data(), r.key.data()) != 0)
-    return ChatError::forged;
+  if (!open_sealed(r.key, seq, m, plain)) return ChatError::forged;
   const auto content = pad_content_size(plain.span(), kChatMaxBucket);
   if (!content || *content == 0) return ChatError::bad_padding;
   // Authentic: the frame is consumed whatever its content, so it cannot be replayed.
@@ -58,6 +65,14 @@ Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m) {
   SecretBuffer body(ByteSpan(plain.data() + 1, *content - 1));
   if (kind == static_cast<std::uint8_t>(ChatKind::text) && !text_is_utf8(body.text())) return ChatError::bad_text;
   return ChatMessage{static_cast<ChatKind>(kind), std::move(body)};
+}
+
+bool chat_already_taken(const ChatReceiver& r, ByteSpan m) {
+  if (m.size() < kChatMinBytes || m.size() > kChatMaxBytes || m[0] != kProtocolVersion) return false;
+  const std::uint64_t seq = load_be64(&m[1]);
+  if (seq >= r.next_seq) return false;
+  SecretBuffer plain(m.size() - kChatHeaderBytes - kAeadTagBytes);  // opened only to check it, then wiped
+  return open_sealed(r.key, seq, m, plain);
 }
 
 const char* chat_error_name(ChatError e) {

@@ -67,6 +67,13 @@ struct ChatMessage {
 // The receiver advances only on success.
 [[nodiscard]] Result<ChatMessage, ChatError> chat_open(ChatReceiver& receiver, ByteSpan frame);
 
+// Whether a frame chat_open refused as `replayed` is one this receiver
+// already took, sent again (after a data channel reopened, the sender
+// re-sends what it holds unconfirmed): authentic under this direction's key
+// at its seq. Such a frame is harmless and is dropped quietly; a frame with
+// any byte changed is not one (false). The receiver does not change.
+[[nodiscard]] bool chat_already_taken(const ChatReceiver& receiver, ByteSpan frame);
+
 [[nodiscard]] const char* chat_error_name(ChatError e);
 
 }  // namespace tessera

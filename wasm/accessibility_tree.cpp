@@ -1,5 +1,6 @@
 #include "wasm/accessibility_tree.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <nlohmann/json.hpp>
 
@@ -112,9 +113,24 @@ std::optional<std::string> AccessibilityTree::take_text_from_dom(std::uint32_t i
   return text;
 }
 
+bool key_submits(const FieldKey& key, bool multiline) {
+  constexpr int kImeKeyCode = 229;  // "the IME is processing this key" (UI Events, legacy keyCode)
+  if (key.key != "Enter" || key.composing || key.key_code == kImeKeyCode) return false;
+  return !(multiline && key.shift);
+}
+
+bool AccessibilityTree::submit_from_dom(std::uint32_t id, const FieldKey& key) {
+  const auto field = std::find_if(nodes_.begin(), nodes_.end(), [id](const AccessibleNode& n) { return n.id == id; });
+  if (field == nodes_.end() || field->role != AccessibleRole::textbox || !field->submits) return false;
+  if (!key_submits(key, field->multiline)) return false;
+  submits_.insert(id);
+  return true;
+}
+
 void AccessibilityTree::forget_input() {
   activations_.clear();
   texts_.clear();
+  submits_.clear();
 }
 
 }  // namespace tessera::client

@@ -17,6 +17,20 @@
 
 namespace tessera::client {
 
+// A key pressed in a DOM field, as the browser reported it (KeyboardEvent).
+struct FieldKey {
+  std::string_view key;  // event.key: "Enter", "a", "Process" ...
+  int key_code = 0;      // event.keyCode: 229 while an IME composes, in browsers that do not set isComposing
+  bool composing = false;  // event.isComposing
+  bool shift = false;      // event.shiftKey
+};
+
+// Whether a key in a field that submits sends it, as the Send button would:
+// Enter, but not while an IME composition is in progress (the Enter then
+// commits the composed text), and not Shift+Enter in a multi-line field
+// (a new line).
+[[nodiscard]] bool key_submits(const FieldKey& key, bool multiline);
+
 // ARIA role names, as the DOM layer renders them.
 enum class AccessibleRole : std::uint8_t { heading, text, button, checkbox, textbox, combobox, image };
 [[nodiscard]] std::string_view role_name(AccessibleRole role);
@@ -38,6 +52,7 @@ struct AccessibleNode {
   bool password = false; // textbox only: shown as dots, never echoed into the page
   std::string autocomplete;  // textbox only: the HTML autocomplete token, or empty
   bool multiline = false;    // textbox only: a <textarea>
+  bool submits = false;      // textbox only: Enter sends it (the chat's message field)
   int level = 0;         // heading only: 1..6
   std::vector<std::string> options;  // combobox only: what can be chosen, in order
   int selected = -1;     // combobox only: the index of the chosen option
@@ -64,6 +79,11 @@ class AccessibilityTree {
   [[nodiscard]] bool consume_activation(std::uint32_t id) { return activations_.erase(id) > 0; }
   void set_text_from_dom(std::uint32_t id, std::string text) { texts_[id] = std::move(text); }
   [[nodiscard]] std::optional<std::string> take_text_from_dom(std::uint32_t id);
+  // A key pressed in the DOM field `id`: true when it submits that field (a
+  // field drawn last frame with `submits`; see key_submits). The bridge then
+  // cancels the key's default action; the field's widget consumes the submit.
+  [[nodiscard]] bool submit_from_dom(std::uint32_t id, const FieldKey& key);
+  [[nodiscard]] bool consume_submit(std::uint32_t id) { return submits_.erase(id) > 0; }
   // Drops input no widget took (a kiosk between visits: typed text must not wait for the next patient).
   void forget_input();
 
@@ -82,6 +102,7 @@ class AccessibilityTree {
   std::unordered_map<std::uint32_t, SeenItem> seen_;
   std::unordered_set<std::uint32_t> activations_;
   std::unordered_map<std::uint32_t, std::string> texts_;
+  std::unordered_set<std::uint32_t> submits_;
 };
 
 // ImGui labels may carry an id suffix ("Send##chat"); only the part before it is shown.

@@ -10,9 +10,14 @@ extern "C" {
 using TesseraActivateFn = void (*)(void* user, std::uint32_t id);
 using TesseraTextFn = void (*)(void* user, std::uint32_t id, const char* utf8);
 
+// A key pressed in a mirror field (keydown): the KeyboardEvent's key,
+// keyCode, isComposing and shiftKey. Returns 1 when C++ took it (the bridge
+// then cancels its default action), else 0.
+using TesseraKeyFn = int (*)(void* user, std::uint32_t id, const char* key, int key_code, int composing, int shift);
+
 // Installs the accessible DOM layer and the keyboard guard; the callbacks
-// run from DOM event handlers (a click or an input event on a mirror element).
-void tessera_bridge_init(void* user, TesseraActivateFn on_activate, TesseraTextFn on_text);
+// run from DOM event handlers (a click, an input event or a key on a mirror element).
+void tessera_bridge_init(void* user, TesseraActivateFn on_activate, TesseraTextFn on_text, TesseraKeyFn on_key);
 // Replaces the DOM layer's contents with this JSON list of nodes (see
 // wasm/accessibility_tree.hpp); positions are in canvas backbuffer pixels.
 void tessera_bridge_publish_a11y(const char* json);
@@ -116,9 +121,12 @@ void tessera_file_release(int file);
 // ---- Downloads of received files, written as they arrive to a file in the
 // origin's private file system (never held whole in memory), offered to the
 // person as a download once finished, and deleted with the call (or at the
-// next start, after a crash). Writes run in order; on_written gets 1 per
+// next start, after a crash). in_memory (a kiosk, for files of at most
+// kKioskMaxFileBytes): held in the page's memory only, never written to the
+// device, released with the call. Writes run in order; on_written gets 1 per
 // write done, 0 when one failed.
-int tessera_download_open(const char* name, const char* media_type, void* user, TesseraUserIntFn on_written);
+int tessera_download_open(const char* name, const char* media_type, int in_memory, void* user,
+                          TesseraUserIntFn on_written);
 void tessera_download_write(int download, const std::uint8_t* bytes, int size);
 void tessera_download_finish(int download);
 void tessera_download_abort(int download);

@@ -74,6 +74,12 @@ nlohmann::json file_json(const ChatFile& f, int handle, const std::string& peer,
     case TransferStep::failed:
       status = std::string(f.problem) + " The transfer stopped.";
       break;
+    case TransferStep::refused:
+      status = f.cancelled_here ? "Too large to show here: this tablet shows files of up to " +
+                                      size_words(kKioskMaxFileBytes) + ". Nothing was received."
+                                : "Not sent: " + peer + " is on a clinic tablet, which shows files of up to " +
+                                      size_words(kKioskMaxFileBytes) + ".";
+      break;
   }
   j["status"] = status;
   j["actions"] = actions;
@@ -167,8 +173,9 @@ void ChatView::draw_panel(ui::Ui& ui, VisitChatDriver& driver) {
   }
   show(driver);
 
-  if (ui::text_field(ui, "Message", draft_, kChatMaxBody)) refusal_ = "";
-  if (ui::button(ui, "Send")) {
+  bool entered = false;  // Enter in the field sends, as the button does
+  if (ui::text_field(ui, "Message", draft_, kChatMaxBody, ui::FieldKind::plain, &entered)) refusal_ = "";
+  if (ui::button(ui, "Send") || entered) {
     const SendRefusal r = chat.send_text(draft_, std::chrono::steady_clock::now());
     refusal_ = send_refusal_words(r);
     if (r == SendRefusal::none) {

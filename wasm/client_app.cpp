@@ -136,6 +136,14 @@ void ClientApp::install_bridge() {
         auto* self = static_cast<ClientApp*>(user);
         self->a11y_.set_text_from_dom(id, utf8);
         self->on_input();
+      },
+      [](void* user, std::uint32_t id, const char* key, int key_code, int composing, int shift) -> int {
+        auto* self = static_cast<ClientApp*>(user);
+        if (!self->a11y_.submit_from_dom(id, {.key = key, .key_code = key_code, .composing = composing != 0,
+                                              .shift = shift != 0}))
+          return 0;
+        self->on_input();
+        return 1;
       });
 }
 

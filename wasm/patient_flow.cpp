@@ -57,7 +57,11 @@ bool PatientFlow::over() const {
 }
 
 PatientFlow::PatientFlow(std::string link, std::function<void()> redraw, bool kiosk)
-    : redraw_(std::move(redraw)), link_(std::move(link)), media_(redraw_), chat_view_(kiosk) {
+    : redraw_(std::move(redraw)),
+      link_(std::move(link)),
+      received_(kiosk ? ReceivedFiles::shown_only : ReceivedFiles::download),
+      media_(redraw_),
+      chat_view_(kiosk) {
   const auto parsed = visit_link_parse(link_);
   if (!parsed) {
     step_ = Step::bad_link;
@@ -90,7 +94,8 @@ void PatientFlow::join() {
   sodium_memzero(link_.data(), link_.size());
   link_.clear();
   step_ = Step::visit;
-  visit_ = std::make_unique<VisitDriver<GuestVisit>>(std::move(visit.value()), [this] { on_visit_change(); });
+  visit_ = std::make_unique<VisitDriver<GuestVisit>>(std::move(visit.value()), [this] { on_visit_change(); },
+                                                     received_);
   visit_->pump();  // the visit asked for its first socket when it was made
 }
 

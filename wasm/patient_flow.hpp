@@ -24,7 +24,7 @@ namespace tessera::client {
 class PatientFlow {
  public:
   // link: the page's address with its fragment (wiped once the visit holds it).
-  // kiosk: received files are shown, never offered to save to the device.
+  // kiosk: received files are shown, held in memory only, never written to or saved on the device.
   PatientFlow(std::string link, std::function<void()> redraw, bool kiosk = false);
   PatientFlow(const PatientFlow&) = delete;
   PatientFlow& operator=(const PatientFlow&) = delete;
@@ -60,6 +60,7 @@ class PatientFlow {
 
   std::function<void()> redraw_;
   std::string link_;
+  ReceivedFiles received_;
   Step step_ = Step::bad_link;
   const char* link_error_ = "";
   LocalMedia media_;

@@ -12,8 +12,9 @@ namespace {
 VisitTime now() { return std::chrono::steady_clock::now(); }
 }  // namespace
 
-VisitChatDriver::VisitChatDriver(const SessionKeys& keys, int peer, bool opener, std::function<void()> on_change)
-    : chat_(keys), peer_(peer), opener_(opener), on_change_(std::move(on_change)) {
+VisitChatDriver::VisitChatDriver(const SessionKeys& keys, int peer, bool opener, ReceivedFiles received,
+                                 std::function<void()> on_change)
+    : chat_(keys, received), peer_(peer), opener_(opener), on_change_(std::move(on_change)) {
   tessera_chat_attach(this, on_action, on_file);
   // Before the first offer: the SDP then carries the data section.
   if (opener_ && !chat_channel_.create(peer_, kChatChannelLabel)) reopen_later(chat_channel_);
@@ -38,6 +39,9 @@ int VisitChatDriver::file_handle(const ChatEntry& e) const {
 
 void VisitChatDriver::adopt(int channel, std::string_view label) {
   if (label == kChatChannelLabel && !opener_) {
+    // A new chat channel while the old one seems open: the old one goes silently, and
+    // what it may have lost goes again on the new one.
+    if (chat_channel_.open()) chat_.handle_chat_closed();
     chat_channel_.adopt(channel);
   } else if (label == kFilesChannelLabel) {
     files_in_.adopt(channel);
@@ -85,7 +89,8 @@ void VisitChatDriver::run_download(DownloadCommand& c) {
     auto slot = std::make_unique<Download>();
     slot->self = this;
     slot->entry = c.entry;
-    slot->handle = tessera_download_open(c.name.c_str(), c.media_type.c_str(), slot.get(), on_written);
+    slot->handle = tessera_download_open(c.name.c_str(), c.media_type.c_str(), c.in_memory ? 1 : 0, slot.get(),
+                                         on_written);
     sodium_memzero(c.name.data(), c.name.size());
     downloads_[c.entry] = std::move(slot);
     return;

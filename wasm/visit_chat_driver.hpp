@@ -12,7 +12,8 @@
 // kChannelReopenDelay; the other side adopts the new one.
 //
 // Only sealed bytes reach tessera_channel_send. Plaintext goes to the chat
-// panel (the screen) and to tessera_download_write (the person's download).
+// panel (the screen) and to tessera_download_write (the person's download,
+// or on a kiosk the page's memory).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,7 +34,9 @@ inline constexpr double kProgressRedrawMs = 500;  // progress bars move at most 
 class VisitChatDriver final : DataChannelEvents {
  public:
   // peer: the RTCPeerConnection's bridge handle. opener: this side makes the chat channel.
-  VisitChatDriver(const SessionKeys& keys, int peer, bool opener, std::function<void()> on_change);
+  // received: where received files go (in memory only on a kiosk).
+  VisitChatDriver(const SessionKeys& keys, int peer, bool opener, ReceivedFiles received,
+                  std::function<void()> on_change);
   VisitChatDriver(const VisitChatDriver&) = delete;
   VisitChatDriver& operator=(const VisitChatDriver&) = delete;
   ~VisitChatDriver();

@@ -12,8 +12,8 @@ VisitTime now() { return std::chrono::steady_clock::now(); }
 }  // namespace
 
 template <class Visit>
-VisitDriver<Visit>::VisitDriver(Visit visit, std::function<void()> on_change)
-    : visit_(std::move(visit)), on_change_(std::move(on_change)) {}
+VisitDriver<Visit>::VisitDriver(Visit visit, std::function<void()> on_change, ReceivedFiles received)
+    : visit_(std::move(visit)), on_change_(std::move(on_change)), received_(received) {}
 
 template <class Visit>
 VisitDriver<Visit>::~VisitDriver() {
@@ -125,7 +125,7 @@ template <class Visit>
 void VisitDriver<Visit>::on_peer_created(int peer) {
   const SessionKeys* keys = visit_.call_keys();
   if (!keys) return;
-  chat_ = std::make_unique<VisitChatDriver>(*keys, peer, visit_.call_offerer(), on_change_);
+  chat_ = std::make_unique<VisitChatDriver>(*keys, peer, visit_.call_offerer(), received_, on_change_);
 }
 
 template <class Visit>

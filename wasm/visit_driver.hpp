@@ -23,7 +23,8 @@ template <class Visit>
 class VisitDriver final : SocketEvents, PeerEvents {
  public:
   // Call pump() once the driver is where on_change can find it: that opens the socket.
-  VisitDriver(Visit visit, std::function<void()> on_change);
+  // received: where the call's received files go (in memory only on a kiosk).
+  VisitDriver(Visit visit, std::function<void()> on_change, ReceivedFiles received = ReceivedFiles::download);
   VisitDriver(const VisitDriver&) = delete;
   VisitDriver& operator=(const VisitDriver&) = delete;
   ~VisitDriver();
@@ -55,6 +56,7 @@ class VisitDriver final : SocketEvents, PeerEvents {
 
   Visit visit_;
   std::function<void()> on_change_;
+  ReceivedFiles received_;
   BrowserSocket socket_{*this};
   BrowserPeer peer_{*this};
   long timer_ = 0;

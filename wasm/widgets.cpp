@@ -77,7 +77,8 @@ const char* autocomplete_token(FieldKind kind) {
 }
 }  // namespace
 
-bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes, FieldKind kind) {
+bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes, FieldKind kind,
+                bool* submitted) {
   const std::string_view name = visible_label(label);
   ImGui::TextUnformatted(name.data(), name.data() + name.size());
   ImGui::PushID(label);
@@ -94,9 +95,10 @@ bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_b
     value = std::move(*from_dom);
   }
   truncate_utf8(value, max_bytes);
+  if (submitted) *submitted = ui.a11y.consume_submit(id);  // after the text: Enter sends what was typed
   ui.a11y.add({.id = id, .role = AccessibleRole::textbox, .name = std::string(name),
                .rect = last_item_rect(), .value = value, .password = password,
-               .autocomplete = autocomplete_token(kind), .multiline = multiline});
+               .autocomplete = autocomplete_token(kind), .multiline = multiline, .submits = submitted != nullptr});
   return changed;
 }
 

@@ -41,9 +41,11 @@ void paragraph(Ui& ui, const char* text);
 // True on the frame the button is pressed, by pointer or through the DOM layer.
 [[nodiscard]] bool button(Ui& ui, const char* label, bool enabled = true);
 // A labelled single-line field. Returns true when the value changed.
-// Text is truncated to max_bytes at a UTF-8 boundary.
+// Text is truncated to max_bytes at a UTF-8 boundary. With `submitted`, the
+// field submits: it is set true on the frame Enter was pressed in it (see
+// key_submits), which the caller treats as its Send button.
 bool text_field(Ui& ui, const char* label, std::string& value, std::size_t max_bytes,
-                FieldKind kind = FieldKind::plain);
+                FieldKind kind = FieldKind::plain, bool* submitted = nullptr);
 // A labelled drop-down (a <select> in the DOM layer, so phones show their own
 // picker). selected: the chosen index. Returns true when the choice changed.
 bool choice(Ui& ui, const char* label, const std::vector<std::string>& options, int& selected);

@@ -46,6 +46,7 @@ var TesseraBridge = {
     user: 0,
     onActivate: 0,
     onText: 0,
+    onKey: 0,
 
     tagFor: function(node) {
       switch (node.role) {
@@ -162,13 +163,28 @@ var TesseraBridge = {
       });
     },
 
+    // A key pressed in a mirror field goes to C++ as the browser reported
+    // it; C++ says whether it took it (Enter that sends a chat message).
+    reportKey: function(event) {
+      TesseraLayer.elements.forEach(function(el, id) {
+        if (el !== event.target || el.dataset.role !== 'textbox') return;
+        var taken = TesseraJs.withString(String(event.key), function(key) {
+          return {{{ makeDynCall('iiiiiii', 'TesseraLayer.onKey') }}}(TesseraLayer.user, id, key, event.keyCode | 0,
+                                                                      event.isComposing ? 1 : 0, event.shiftKey ? 1 : 0);
+        });
+        if (taken) event.preventDefault();
+      });
+    },
+
     // GLFW listens for keys on window in the capture phase and cancels
     // Backspace and Tab (library_glfw.js); keys aimed at the DOM layer, and
     // Tab everywhere (keyboard users move through the layer), stop here.
+    // Those aimed at a mirror field are reported to C++ first.
     guardKeys: function(event) {
       var t = event.target;
       var onCanvas = !t || t === document.body || t === document.documentElement || t === Module['canvas'];
       if (event.key === 'Tab' || !onCanvas) event.stopImmediatePropagation();
+      if (!onCanvas && event.type === 'keydown') TesseraLayer.reportKey(event);
     },
   },
 
@@ -190,7 +206,7 @@ var TesseraBridge = {
       var size = lengthBytesUTF8(text) + 1;
       var ptr = _malloc(size);
       stringToUTF8(text, ptr, size);
-      try { fn(ptr); } finally { HEAPU8.fill(0, ptr, ptr + size); _free(ptr); }
+      try { return fn(ptr); } finally { HEAPU8.fill(0, ptr, ptr + size); _free(ptr); }
     },
     // A copy C++ owns (and frees).
     newString: function(text) {
@@ -812,7 +828,8 @@ var TesseraBridge = {
   // origin's private file system as they arrive and offered as a download
   // from there: the tab never holds a whole file. Without that file system
   // (an older browser) a download is kept as Blob parts, which the browser
-  // may page to disk. Both go with the call.
+  // may page to disk; on a kiosk (C++ asks for it, for small files only) it
+  // is kept as parts in memory, never in the file system. All go with the call.
   $TesseraFiles__deps: ['$TesseraJs', 'malloc', 'free'],
   $TesseraFiles: {
     DIR: 'tessera-downloads',
@@ -926,12 +943,17 @@ var TesseraBridge = {
   tessera_file_release: function(id) { TesseraFiles.release(id); },
 
   tessera_download_open__deps: ['$TesseraJs', '$TesseraFiles'],
-  tessera_download_open: function(name, mediaType, user, onWritten) {
+  tessera_download_open: function(name, mediaType, inMemory, user, onWritten) {
     var entry = { name: UTF8ToString(name), type: UTF8ToString(mediaType), parts: null };
     var id = TesseraFiles.track(TesseraJs.add(entry));
     entry.written = function(ok) {
       if (TesseraJs.get(id) === entry) {{{ makeDynCall('vii', 'onWritten') }}}(user, ok);
     };
+    if (inMemory) {  // a kiosk: never on the device
+      entry.parts = [];
+      entry.chain = Promise.resolve();
+      return id;
+    }
     // A random name in the private directory: never the file's own name.
     var slot = TesseraFiles.randomName();
     entry.chain = TesseraFiles.directory().then(function(dir) {
@@ -978,7 +1000,9 @@ var TesseraBridge = {
       });
     }).then(function(blob) {
       if (!blob || entry.dead) return;
-      entry.file = blob;  // on disk: the object URL reads it from there
+      if (entry.parts) entry.parts.forEach(function(p) { p.fill(0); });  // the Blob holds its own copy
+      entry.parts = null;
+      entry.file = blob;  // on disk (or, in memory, the Blob): the object URL reads it from there
       if (TesseraChat.last) TesseraChat.render(TesseraChat.last);  // its Save link can show now
     }, function(e) { TesseraJs.warn('download finish', e); });
   },
@@ -1217,10 +1241,11 @@ var TesseraBridge = {
   },
 
   tessera_bridge_init__deps: ['$TesseraLayer', '$TesseraJs', '$TesseraMedia', '$TesseraFiles'],
-  tessera_bridge_init: function(user, onActivate, onText) {
+  tessera_bridge_init: function(user, onActivate, onText, onKey) {
     TesseraLayer.user = user;
     TesseraLayer.onActivate = onActivate;
     TesseraLayer.onText = onText;
+    TesseraLayer.onKey = onKey;
     TesseraLayer.root = document.getElementById('a11y-layer');
     TesseraLayer.elements = new Map();
     TesseraLayer.order = [];

@@ -3,7 +3,9 @@
 // contexts, every step through the accessible DOM (the chat panel's log,
 // buttons, links, progress bars, the real <input>s).
 //   messages both ways in any script and emoji; sent, delivered, the time; the unread badge
-//   the chat channel closed: what the patient writes waits, then arrives once
+//   Enter in the message field sends (not while an IME composes)
+//   the chat channel closed: what the patient writes waits, then arrives once;
+//     a message lost as the channel breaks is sent again after it reopens, once
 //   a file offer declined: no chunk moves; a picture accepted: previewed on both sides
 //   a 50 MB random file arrives byte-identical (SHA-256 of the saved download),
 //     with progress, speed and time left on both sides
@@ -155,6 +157,35 @@ test('messages go both ways in any script and emoji, sent then delivered, with t
   await patient.shot('chat-01-patient-messages');
 });
 
+test('Enter in the message field sends, as Send does, but not while an IME composes', async () => {
+  const field = patient.page.getByRole('textbox', { name: 'Message' });
+  const first = 'Enviado com Enter ⏎ 你好';
+  watch.secretText(first);
+  await field.fill(first);
+  await field.press('Enter');
+  await entry(provider.page, first).waitFor(WAIT);
+  await entry(patient.page, first).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
+  await until(() => field.inputValue().then((v) => v === ''), 'the field to empty once sent');
+
+  // An Enter that ends an IME composition commits the text; it does not send it.
+  const composed = '日本語';
+  const whole = `${composed} e mais`;
+  watch.secretText(whole);
+  await field.fill(composed);
+  await field.evaluate((el) => {
+    for (const init of [{ isComposing: true, keyCode: 13 }, { isComposing: false, keyCode: 229 }]) {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init }));
+    }
+  });
+  await field.pressSequentially(' e mais');
+  await field.press('Enter');
+  await entry(provider.page, whole).waitFor(WAIT);
+  // Frames arrive in order: had the composing Enter sent, its message would be here first.
+  const texts = await provider.page.locator('#chat-layer .chat-text').allTextContents();
+  assert.deepEqual(texts.filter((t) => t.startsWith(composed)), [whole], 'one message, the whole text');
+  assert.equal(texts.filter((t) => t === first).length, 1, 'the first one once');
+});
+
 test('the chat channel closed: what the patient writes waits, then arrives once', async () => {
   // The provider's page makes the chat channel; hold it from making it again, then close it.
   await provider.page.evaluate(() => {
@@ -174,6 +205,30 @@ test('the chat channel closed: what the patient writes waits, then arrives once'
   await say(patient.page, after);
   await entry(provider.page, after).waitFor(WAIT);
   assert.equal(await entry(provider.page, queued).count(), 1, 'still once');
+});
+
+test('a message lost as the chat channel breaks is sent again after it reopens, once', async () => {
+  // The patient's next chat frame is handed to the channel but held back, and
+  // the channel breaks with it: it never arrives on the old channel.
+  await patient.page.evaluate(() => { window.__holdChat = { after: 0 }; });
+  const lost = 'Perdida na quebra 📡';
+  await say(patient.page, lost);
+  await entry(patient.page, lost).locator('.chat-state', { hasText: 'Sent' }).waitFor(WAIT);
+  await provider.page.evaluate(() => {
+    window.__holdChannels = true;
+    [...window.__channels].find((c) => c.label === 'tessera-chat' && c.readyState === 'open').close();
+  });
+  await patient.page.getByText('The chat is reconnecting').first().waitFor(WAIT);
+  await patient.page.evaluate(() => window.__releaseChat());  // on a closed channel: dropped
+  assert.equal(await entry(provider.page, lost).count(), 0);
+  await provider.page.evaluate(() => { window.__holdChannels = false; });
+  await entry(provider.page, lost).waitFor(WAIT);
+  await entry(patient.page, lost).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
+  const next = 'E a seguinte também';
+  await say(patient.page, next);
+  await entry(provider.page, next).waitFor(WAIT);
+  assert.equal(await entry(provider.page, lost).count(), 1, 'shown once');
+  assert.equal(await provider.page.getByText('Something arrived that failed its checks').count(), 0, 'no gap reported');
 });
 
 test('a declined file moves nothing; an accepted picture is previewed on both sides', async () => {

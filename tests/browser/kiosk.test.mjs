@@ -3,16 +3,22 @@
 // code and keeps its key sealed across a reload, a provider sends it a visit
 // (the link sealed to the tablet's key in the provider's module), the patient
 // taps start, checks the devices, types a name and waits; the provider admits,
-// both get moving media, the provider ends; the tablet wipes the visit and
+// both get moving media; the provider sends a picture, which the tablet shows
+// from memory (no Save, nothing in the origin's private file system), and a
+// file too large for a kiosk, which the tablet refuses with a reason both
+// sides see; the provider ends; the tablet wipes the visit and
 // shows its start screen again. Then nothing of the visit is left: not in
 // localStorage, sessionStorage or IndexedDB, not in the history, and not in
 // the WebAssembly module's memory (the patient's name, the link secret).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
   WAIT, createVisit, expectMovingMedia, launchBrowser, makeClinic, openInChromium, operatorCommand, paragraphs,
-  providerSignsIn, requiredEnv, startClinicGateway, until,
+  providerSignsIn, randomPng, requiredEnv, startClinicGateway, until,
 } from './harness.mjs';
 
 const webRoot = requiredEnv('TESSERA_WEB_ROOT');
@@ -23,6 +29,20 @@ const PATIENT_NAME = 'Beatriz Kiosk-Patient';
 let clinic;
 let gateway;
 let browser;
+let files;
+
+// What the origin's private file system (OPFS) holds at its top.
+const privateFiles = (driver) => driver.evaluate(async () => {
+  const names = [];
+  for await (const name of (await navigator.storage.getDirectory()).keys()) names.push(name);
+  return names;
+});
+
+// A file card's status line in the chat panel.
+const fileStatus = (page, name) => page.locator('#chat-layer li', { hasText: name }).locator('.chat-file-status')
+  .textContent().catch(() => '');
+const untilStatus = (page, name, pattern) =>
+  until(async () => pattern.test(await fileStatus(page, name)), `"${name}" to say ${pattern}`);
 
 // An init script: keeps the module's WebAssembly.Memory where the test can
 // read it (the loader instantiates the verified bytes with WebAssembly.instantiate).
@@ -78,6 +98,7 @@ const pageStorage = (driver) => driver.evaluate(async () => {
 });
 
 before(async () => {
+  files = mkdtempSync(path.join(tmpdir(), 'tessera-kiosk-files-'));
   clinic = makeClinic();
   gateway = await startClinicGateway(webRoot, clinic);
   browser = await launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
@@ -87,6 +108,7 @@ after(async () => {
   await browser?.close();
   await gateway?.stop();
   clinic?.remove();
+  if (files) rmSync(files, { recursive: true, force: true });
 });
 
 test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it afterwards', async () => {
@@ -153,6 +175,30 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   await Promise.all([expectMovingMedia(provider, 'provider'), expectMovingMedia(kiosk, 'kiosk')]);
   await kiosk.shot('kiosk-08-call');
 
+  // A picture for the patient: shown on the tablet from memory, never written to it, never offered to save.
+  const picture = path.join(files, 'rash.png');
+  writeFileSync(picture, randomPng(48));
+  await provider.page.getByLabel('Send a file').setInputFiles(picture);
+  // By keyboard: at this window size the call fills the screen and the chat panel lies below it.
+  await kioskPage.getByRole('button', { name: 'Accept rash.png' }).press('Enter');
+  const preview = kioskPage.getByRole('img', { name: 'Picture: rash.png' });
+  await preview.waitFor(WAIT);
+  await until(() => preview.evaluate((e) => e.complete && e.naturalWidth === 48), 'the picture to show');
+  await untilStatus(provider.page, 'rash.png', /^Sent\.$/);
+  assert.equal(await kioskPage.getByRole('link', { name: 'Save rash.png' }).count(), 0, 'no Save on a kiosk');
+  assert.deepEqual(await privateFiles(kiosk), [], 'nothing written to the private file system');
+  // Larger than a kiosk holds: refused on arrival, and both sides are told why.
+  const big = path.join(files, 'full body scan.bin');
+  writeFileSync(big, '');
+  truncateSync(big, 32 * 1000 * 1000 + 1);
+  await provider.page.getByLabel('Send a file').setInputFiles(big);
+  await untilStatus(kioskPage, 'full body scan.bin',
+    /^Too large to show here: this tablet shows files of up to 32\.0 MB\. Nothing was received\.$/);
+  await untilStatus(provider.page, 'full body scan.bin',
+    new RegExp(`^Not sent: ${PATIENT_NAME} is on a clinic tablet, which shows files of up to 32\\.0 MB\\.$`));
+  assert.equal(await kioskPage.getByRole('button', { name: 'Accept full body scan.bin' }).count(), 0);
+  await kiosk.shot('kiosk-08b-files');
+
   await provider.press('End visit');
   await kiosk.heading('Your visit has ended');
   await kiosk.shot('kiosk-09-ended');
@@ -174,6 +220,8 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   assert.equal(await kiosk.evaluate(() => history.length), historyBefore, 'the visit added no history entry');
   assert.equal(await kioskPage.locator('#a11y-layer').getByText(PATIENT_NAME).count(), 0);
   assert.equal(await kioskPage.locator('#a11y-layer input').count(), 0, 'no field is left holding typed text');
+  assert.equal(await kioskPage.locator('#chat-layer li').count(), 0, 'no message or picture is left on the screen');
+  assert.deepEqual(await privateFiles(kiosk), [], 'still nothing in the private file system');
 
   await kiosk.press('Done');
   await kiosk.heading('Waiting for your visit');

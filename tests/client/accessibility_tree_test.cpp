@@ -90,6 +90,38 @@ TEST_CASE("input no widget took is forgotten between kiosk visits", "[a11y]") {
   CHECK_FALSE(tree.consume_activation(3));
 }
 
+TEST_CASE("Enter submits a field that submits, once; not while an IME composes, not Shift+Enter in a textarea",
+          "[a11y]") {
+  AccessibilityTree tree;
+  tree.begin_frame();
+  tree.add({.id = 2, .role = AccessibleRole::textbox, .name = "Your name"});
+  tree.add({.id = 4, .role = AccessibleRole::textbox, .name = "Message", .submits = true});
+  tree.add({.id = 5, .role = AccessibleRole::textbox, .name = "Note", .multiline = true, .submits = true});
+  tree.add({.id = 6, .role = AccessibleRole::button, .name = "Send"});
+  tree.end_frame();
+  const FieldKey enter{.key = "Enter", .key_code = 13};
+
+  CHECK(tree.submit_from_dom(4, enter));
+  CHECK(tree.consume_submit(4));
+  CHECK_FALSE(tree.consume_submit(4));  // once
+
+  CHECK_FALSE(tree.submit_from_dom(4, {.key = "a", .key_code = 65}));
+  CHECK_FALSE(tree.submit_from_dom(4, {.key = "Enter", .key_code = 13, .composing = true}));  // isComposing
+  CHECK_FALSE(tree.submit_from_dom(4, {.key = "Enter", .key_code = 229}));  // an IME without isComposing
+  CHECK_FALSE(tree.submit_from_dom(4, {.key = "Process", .key_code = 229}));
+  CHECK(tree.submit_from_dom(4, {.key = "Enter", .key_code = 13, .shift = true}));  // one line: still sends
+  CHECK_FALSE(tree.submit_from_dom(5, {.key = "Enter", .key_code = 13, .shift = true}));  // a new line
+  CHECK(tree.submit_from_dom(5, enter));
+  CHECK_FALSE(tree.submit_from_dom(2, enter));  // a field that does not submit
+  CHECK_FALSE(tree.submit_from_dom(6, enter));  // not a field
+  CHECK_FALSE(tree.submit_from_dom(9, enter));  // not drawn
+  CHECK_FALSE(tree.consume_submit(2));
+
+  tree.forget_input();  // a kiosk between visits: a pending submit goes too
+  CHECK_FALSE(tree.consume_submit(4));
+  CHECK_FALSE(tree.consume_submit(5));
+}
+
 TEST_CASE("items ImGui reports that no widget described are still mirrored", "[a11y]") {
   AccessibilityTree tree;
   tree.begin_frame();

@@ -21,11 +21,12 @@ using namespace std::chrono_literals;
 // One side of the call: its VisitChat, the file it picked (source 1), what
 // its download received, and the frames on the way to the other side.
 struct Side {
-  explicit Side(const SessionKeys& keys) : chat(keys) {}
+  explicit Side(const SessionKeys& keys, ReceivedFiles received = ReceivedFiles::download) : chat(keys, received) {}
   VisitChat chat;
   std::vector<std::uint8_t> file;
   std::vector<std::uint8_t> download;
   bool download_open = false, download_finished = false, download_aborted = false;
+  bool download_in_memory = false;
   std::deque<std::vector<std::uint8_t>> chat_wire, file_wire;  // sent, not yet delivered
   std::map<std::uint32_t, int> chunks_sent;                     // chunk index -> times sent
   std::size_t most_unacked = 0;                                 // bytes of chunks on the wire, at most
@@ -33,6 +34,8 @@ struct Side {
 };
 
 struct Call {
+  // guest_receives: a kiosk's guest side keeps received files in memory only.
+  explicit Call(ReceivedFiles guest_receives = ReceivedFiles::download) : guest{pair.guest_keys, guest_receives} {}
   tessera_test::Pair pair = tessera_test::make_pair(200);
   Side provider{pair.provider_keys}, guest{pair.guest_keys};
   VisitTime now{};
@@ -90,7 +93,10 @@ struct Call {
     while (auto c = s.chat.poll_download()) {
       moved = true;
       switch (c->kind) {
-        case DownloadCommand::Kind::open: s.download_open = true; break;
+        case DownloadCommand::Kind::open:
+          s.download_open = true;
+          s.download_in_memory = c->in_memory;
+          break;
         case DownloadCommand::Kind::write:
           s.download.insert(s.download.end(), c->bytes.data(), c->bytes.data() + c->bytes.size());
           ++s.writes;
@@ -204,6 +210,98 @@ TEST_CASE("chat: what is written while the channel is down waits, then goes once
   call.guest.chat.handle_chat_closed();
   for (std::size_t i = 0; i < kChatMaxWaiting; ++i) (void)call.guest.chat.send_text("x", call.now);
   CHECK(call.guest.chat.send_text("one too many", call.now) == SendRefusal::too_many_waiting);
+}
+
+TEST_CASE("chat: a frame lost as the channel breaks goes again after the reopen, once", "[chat]") {
+  Call call;
+  call.open_all();
+  REQUIRE(call.guest.chat.send_text("before", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.guest.chat.unconfirmed() == 0);  // the receipt covered it
+
+  // Sent, then lost with the channel: handed to it, never delivered.
+  REQUIRE(call.guest.chat.send_text("lost in the break", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  REQUIRE(call.guest.chat_wire.size() == 1);
+  call.guest.chat_wire.clear();
+  CHECK(call.guest.chat.entries().back().delivery == Delivery::sent);
+  CHECK(call.guest.chat.unconfirmed() == 1);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  REQUIRE(call.guest.chat.send_text("written while down", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.provider.chat.entries().size() == 1);
+
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  call.settle();
+  REQUIRE(call.provider.chat.entries().size() == 3);
+  CHECK(call.provider.chat.entries()[1].text == "lost in the break");
+  CHECK(call.provider.chat.entries()[2].text == "written while down");
+  for (const auto& e : call.guest.chat.entries()) CHECK(e.delivery == Delivery::delivered);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.rejected() == 0);
+  CHECK(call.guest.chat.unconfirmed() == 0);
+}
+
+TEST_CASE("chat: frames sent again that already arrived are dropped quietly; changed or out of order ones are not",
+          "[chat]") {
+  Call call;
+  call.open_all();
+  // The provider's frames arrive but its receipt is lost with the channel: the
+  // guest keeps its message, the provider keeps its receipt.
+  REQUIRE(call.guest.chat.send_text("arrived", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.deliver(call.guest, call.provider);
+  Call::collect(call.provider);
+  call.provider.chat_wire.clear();
+  CHECK(call.guest.chat.unconfirmed() == 1);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  Call::collect(call.guest);
+  REQUIRE(call.guest.chat_wire.size() == 1);
+  const std::vector<std::uint8_t> again = call.guest.chat_wire.front();
+  call.settle();
+  REQUIRE(call.provider.chat.entries().size() == 1);  // shown once
+  CHECK(call.provider.chat.duplicates() == 1);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.entries().back().delivery == Delivery::delivered);
+
+  // While still resyncing, the same frame changed is refused and reported.
+  auto changed = again;
+  changed.back() ^= 0x01;
+  call.provider.chat.handle_chat_frame(changed, call.now);
+  CHECK(call.provider.chat.rejected() == 1);
+  // Once a new frame arrived the resync is over: the same frame again is a replay.
+  REQUIRE(call.guest.chat.send_text("next", call.now) == SendRefusal::none);
+  call.settle();
+  call.provider.chat.handle_chat_frame(again, call.now);
+  CHECK(call.provider.chat.rejected() == 2);
+  CHECK(call.provider.chat.duplicates() == 1);
+  CHECK(call.provider.chat.entries().size() == 2);
+
+  // A frame lost beyond what the sender keeps: the next one is a gap, reported.
+  REQUIRE(call.guest.chat.send_text("dropped", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.guest.chat_wire.clear();
+  REQUIRE(call.guest.chat.send_text("after the drop", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.provider.chat.rejected() == 3);
+  CHECK(call.provider.chat.entries().size() == 2);
+}
+
+TEST_CASE("chat: what is kept to send again is bounded; a frame lost beyond it is a reported gap", "[chat]") {
+  Call call;
+  call.open_all();
+  for (std::size_t i = 0; i < kChatMaxUnconfirmed + 10; ++i)
+    REQUIRE(call.guest.chat.send_text("m" + std::to_string(i), call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.guest.chat_wire.clear();  // all lost
+  CHECK(call.guest.chat.unconfirmed() == kChatMaxUnconfirmed);
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
+  for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
+  call.settle();
+  // The ten oldest were not kept: what follows them is a gap, refused and reported, never shown.
+  CHECK(call.provider.chat.entries().empty());
+  CHECK(call.provider.chat.rejected() == kChatMaxUnconfirmed);
 }
 
 TEST_CASE("files: a declined offer moves nothing; the sender sees it declined", "[chat][files]") {
@@ -323,6 +421,61 @@ TEST_CASE("files: a chunk tampered with, duplicated or dropped on the way fails 
     CHECK(call.guest.download_aborted);
     CHECK(file_of(call.provider, mine).step == TransferStep::cancelled);
   }
+}
+
+TEST_CASE("files on a kiosk: held in memory, never the device's files; larger than the limit refused, both told",
+          "[chat][files]") {
+  {
+    Call call;  // a patient's own device: the download goes to the private file system
+    call.open_all();
+    const auto [mine, theirs] = offer(call, 1000);
+    call.guest.chat.accept(theirs);
+    call.settle();
+    CHECK(call.guest.download_open);
+    CHECK_FALSE(call.guest.download_in_memory);
+  }
+  Call call(ReceivedFiles::shown_only);
+  call.open_all();
+  // Up to the limit: accepted into memory only, and it arrives whole.
+  const auto [mine, theirs] = offer(call, 3 * kFileChunkDefault + 5);
+  call.guest.chat.accept(theirs);
+  call.settle();
+  CHECK(call.guest.download_open);
+  CHECK(call.guest.download_in_memory);
+  CHECK(call.guest.download_finished);
+  CHECK(call.guest.download == call.provider.file);
+  CHECK(file_of(call.guest, theirs).step == TransferStep::done);
+
+  // One byte over: refused on arrival, nothing moves, both sides see why.
+  const std::size_t chunks_before = call.provider.chunks_sent.size();
+  call.guest.download_open = false;
+  FileId big_id{};
+  big_id[0] = 0x43;
+  REQUIRE_FALSE(call.provider.chat.offer_file(2, "scan.bin", "application/octet-stream", kKioskMaxFileBytes + 1, big_id,
+                                              tessera_test::seeded<kKeyBytes>(10), call.now));
+  call.settle();
+  const ChatEntry& sent = call.provider.chat.entries().back();
+  const ChatEntry& refused = call.guest.chat.entries().back();
+  REQUIRE(refused.file);
+  CHECK(refused.file->name == "scan.bin");
+  CHECK(refused.file->step == TransferStep::refused);
+  CHECK(refused.file->cancelled_here);
+  CHECK(sent.file->step == TransferStep::refused);
+  CHECK_FALSE(sent.file->cancelled_here);
+  call.guest.chat.accept(refused.id);  // too late to accept
+  call.settle();
+  CHECK_FALSE(call.guest.download_open);
+  CHECK(call.provider.chunks_sent.size() == chunks_before);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.rejected() == 0);
+
+  // Exactly the limit is taken (the offer only: its bytes are not needed here).
+  FileId edge_id{};
+  edge_id[0] = 0x44;
+  REQUIRE_FALSE(call.provider.chat.offer_file(3, "edge.bin", "application/octet-stream", kKioskMaxFileBytes, edge_id,
+                                              tessera_test::seeded<kKeyBytes>(11), call.now));
+  call.settle();
+  CHECK(call.guest.chat.entries().back().file->step == TransferStep::offered);
 }
 
 }  // namespace tessera::client::testing

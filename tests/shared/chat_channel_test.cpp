@@ -88,6 +88,30 @@ TEST_CASE("chat: flipped bytes, wrong key, replay, reorder, truncation and overs
   CHECK(open_error(reflected, f0) == ChatError::forged);
 }
 
+TEST_CASE("chat: a frame already taken and sent again is recognised; a changed or new one is not", "[chat]") {
+  auto p = make_pair(113);
+  auto tx = chat_sender(p.guest_keys);
+  const auto f0 = *chat_seal(tx, ChatKind::text, bytes("first"));
+  const auto f1 = *chat_seal(tx, ChatKind::text, bytes("second"));
+  auto rx = chat_receiver(p.provider_keys);
+  CHECK_FALSE(chat_already_taken(rx, f0));  // not taken yet
+  REQUIRE(chat_open(rx, f0));
+  CHECK(chat_already_taken(rx, f0));
+  CHECK_FALSE(chat_already_taken(rx, f1));  // the next one: new
+  CHECK(rx.next_seq == 1);                  // the receiver does not change
+  for (std::size_t i = 0; i < f0.size(); ++i) {
+    auto m = f0;
+    m[i] ^= 0x02;
+    CAPTURE(i);
+    CHECK_FALSE(chat_already_taken(rx, m));
+  }
+  CHECK_FALSE(chat_already_taken(rx, ByteSpan(f0).first(f0.size() - 1)));
+  CHECK_FALSE(chat_already_taken(rx, ByteSpan(f0).first(8)));
+  auto other = chat_receiver(make_pair(114).provider_keys);  // another session's key
+  other.next_seq = 1;
+  CHECK_FALSE(chat_already_taken(other, f0));
+}
+
 TEST_CASE("chat: authentic frames with bad content are consumed and reported", "[chat]") {
   auto p = make_pair(113);
   // Seal a frame by hand with a kind byte this version does not know.

@@ -63,7 +63,8 @@ const char* send_refusal_words(SendRefusal r) {
   return "";
 }
 
-VisitChat::VisitChat(const SessionKeys& keys) : sender_(chat_sender(keys)), receiver_(chat_receiver(keys)) {}
+VisitChat::VisitChat(const SessionKeys& keys, ReceivedFiles received)
+    : sender_(chat_sender(keys)), receiver_(chat_receiver(keys)), received_(received) {}
 
 VisitChat::~VisitChat() {
   for (auto& e : entries_) wipe(e);
@@ -73,6 +74,11 @@ VisitChat::~VisitChat() {
 // the data channels
 
 void VisitChat::handle_chat_open() {
+  resyncing_ = true;
+  if (!chat_open_) {  // reopened: what the old channel may have lost goes again, in order
+    chat_out_.clear();
+    for (const auto& u : unconfirmed_) chat_out_.push_back(u.frame);
+  }
   chat_open_ = true;
   while (!waiting_.empty()) {
     Waiting w = std::move(waiting_.front());
@@ -84,6 +90,7 @@ void VisitChat::handle_chat_open() {
 
 void VisitChat::handle_chat_closed() {
   chat_open_ = false;
+  chat_out_.clear();  // kept in unconfirmed_: sent on the next channel
   changed();
 }
 
@@ -115,6 +122,11 @@ void VisitChat::handle_peer_files_opened() {
 
 void VisitChat::handle_chat_frame(ByteSpan frame, VisitTime now) {
   auto m = tessera::chat_open(receiver_, frame);
+  if (!m && m.error() == ChatError::replayed && resyncing_ && chat_already_taken(receiver_, frame)) {
+    ++duplicates_;  // sent again after the reopen, already here: harmless
+    return;
+  }
+  if (m) resyncing_ = false;  // the first frame not yet here: the resync is over
   if (!m) {
     ++rejected_;
     problems_.push_back({"chat", chat_error_name(m.error())});
@@ -159,8 +171,17 @@ void VisitChat::on_offer(const SecretBuffer& body, VisitTime now) {
   f.name.assign(d->name.view());
   f.media_type.assign(d->media_type.view());
   f.size = d->size;
-  f.download.emplace(std::move(d.value()));
   if (!seen_) ++unread_;
+  if (received_ == ReceivedFiles::shown_only && f.size > kKioskMaxFileBytes) {
+    // Both sides see why, before a byte moves.
+    f.step = TransferStep::refused;
+    f.cancelled_here = true;
+    std::uint8_t cancel[kFileIdBytes + 1];
+    std::memcpy(cancel, f.id.data(), kFileIdBytes);
+    cancel[kFileIdBytes] = static_cast<std::uint8_t>(CancelReason::too_large_to_show);
+    return send(ChatKind::file_cancel, cancel);
+  }
+  f.download.emplace(std::move(d.value()));
 }
 
 void VisitChat::on_ack(const SecretBuffer& body, VisitTime now) {
@@ -186,13 +207,19 @@ void VisitChat::on_ack(const SecretBuffer& body, VisitTime now) {
 }
 
 void VisitChat::on_cancel(const SecretBuffer& body) {
-  if (body.size() != kFileIdBytes) return problems_.push_back({"file_cancel", "bad_size"});
+  if (body.size() != kFileIdBytes && body.size() != kFileIdBytes + 1)
+    return problems_.push_back({"file_cancel", "bad_size"});
   FileId id;
   std::memcpy(id.data(), body.data(), kFileIdBytes);
   ChatEntry* e = find_file(id, true);
   if (!e) e = find_file(id, false);
   if (!e) return problems_.push_back({"file_cancel", "unknown_file"});
   ChatFile& f = *e->file;
+  if (body.size() == kFileIdBytes + 1) {
+    if (body.data()[kFileIdBytes] != static_cast<std::uint8_t>(CancelReason::too_large_to_show))
+      return problems_.push_back({"file_cancel", "unknown_reason"});
+    if (f.step == TransferStep::offered && f.outgoing) return stop(*e, TransferStep::refused, false);
+  }
   if (f.step == TransferStep::offered && f.outgoing) return stop(*e, TransferStep::declined, false);
   if (f.step == TransferStep::offered || f.step == TransferStep::moving) stop(*e, TransferStep::cancelled, false);
 }
@@ -200,6 +227,7 @@ void VisitChat::on_cancel(const SecretBuffer& body) {
 void VisitChat::on_delivered(const SecretBuffer& body) {
   if (body.size() != 8) return problems_.push_back({"delivered", "bad_size"});
   const std::uint64_t next = load_be64(body.data());
+  while (!unconfirmed_.empty() && unconfirmed_.front().seq < next) unconfirmed_.pop_front();
   bool any = false;
   for (auto& e : entries_) {
     if (e.mine && e.delivery == Delivery::sent && e.seq < next) {
@@ -294,6 +322,7 @@ void VisitChat::accept(std::uint64_t id) {
   c.entry = id;
   c.name = f.name;
   c.media_type = f.media_type;
+  c.in_memory = received_ == ReceivedFiles::shown_only;
   downloads_.push_back(std::move(c));
   const auto ack = file_ack_encode(f.download->ack());  // next index 0: start
   send(ChatKind::file_ack, ack);
@@ -403,6 +432,8 @@ void VisitChat::seal_now(ChatKind kind, ByteSpan body, std::uint64_t entry) {
   const std::uint64_t seq = sender_.next_seq;
   auto frame = chat_seal(sender_, kind, body);
   if (!frame) return problems_.push_back({"chat_seal", chat_error_name(frame.error())});
+  if (unconfirmed_.size() >= kChatMaxUnconfirmed) unconfirmed_.pop_front();
+  unconfirmed_.push_back({seq, *frame});
   chat_out_.push_back(std::move(frame.value()));
   if (ChatEntry* e = entry ? find(entry) : nullptr) {
     e->delivery = Delivery::sent;

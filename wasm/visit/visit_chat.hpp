@@ -13,12 +13,26 @@
 // once, so nothing shows twice. A text is "waiting", then "sent" (handed to
 // the channel), then "delivered" (the peer's receipt covers its seq).
 //
+// A channel that breaks loses what it still buffered. So every sealed frame
+// is kept until a receipt covers its seq (the newest kChatMaxUnconfirmed),
+// and all kept frames go out again, in order, once the channel reopens. The
+// receiver, from the reopen on, drops quietly a frame it already took
+// (authentic, seq below the next: chat_already_taken) and takes the first it
+// lacks; a changed frame, a gap or a replay outside that resync is still
+// refused and reported.
+//
 // Files: an offer shows name, size and type; nothing moves before the
 // receiver accepts (its first ack, next index 0); either side can cancel
 // (file_cancel), a receiver that declines sends the same. Chunks that fail
 // their checks stop the transfer, which both sides see (file_cancel).
 // Nothing is kept after the call: the object goes with it and its texts are
 // wiped.
+//
+// Received files go to the person's download (the browser's private file
+// system, then Save) or, on a kiosk, stay in memory only: shown (pictures),
+// never written to the device, released with the call. A kiosk refuses an
+// offer larger than kKioskMaxFileBytes on arrival, and says why to both sides
+// (a file_cancel with the reason too_large_to_show).
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -34,9 +48,27 @@ namespace tessera::client {
 inline constexpr std::size_t kChatMaxEntries = 1000;    // the oldest go first
 inline constexpr std::size_t kChatMaxWaiting = 256;     // frames held while the channel is down
 inline constexpr std::size_t kChatMaxTransfers = 64;    // files offered in one call, both ways
+// Sealed frames kept until a receipt covers them, to send again after a
+// reopen (at most 256 x 16 KiB = 4 MiB): the newest stay. File acks get no
+// receipt, so during a long download the oldest go first; a frame lost in a
+// break beyond this many is the receiver's reported gap.
+inline constexpr std::size_t kChatMaxUnconfirmed = 256;
+
+// Where received files go.
+enum class ReceivedFiles {
+  download,    // written to the private file system as they arrive, then offered to save
+  shown_only,  // a kiosk: in memory only, shown, never written to the device
+};
+// The largest file a kiosk takes: it holds the whole file in the page's
+// memory (twice, briefly, while a picture's Blob is made). Phone photos and
+// lab PDFs are a few MB; a tablet's memory is not the place for more.
+inline constexpr std::uint64_t kKioskMaxFileBytes = 32ull * 1000 * 1000;
+// Why a file_cancel stops a file: the optional byte after its id (none: the person stopped it).
+enum class CancelReason : std::uint8_t { too_large_to_show = 0x01 };
 
 enum class Delivery { waiting, sent, delivered };
-enum class TransferStep { offered, moving, done, declined, cancelled, failed };
+// refused: a kiosk refused the offer, too large to hold in memory (kKioskMaxFileBytes).
+enum class TransferStep { offered, moving, done, declined, cancelled, failed, refused };
 
 struct ChatFile {
   FileId id{};
@@ -77,6 +109,7 @@ struct DownloadCommand {
   Kind kind = Kind::open;
   std::uint64_t entry = 0;
   std::string name, media_type;  // open
+  bool in_memory = false;        // open: in the page's memory only, never on the device (a kiosk)
   SecretBuffer bytes;            // write
 };
 
@@ -85,7 +118,7 @@ enum class SendRefusal { none, empty, too_long, not_text, too_many_waiting };
 
 class VisitChat {
  public:
-  explicit VisitChat(const SessionKeys& keys);
+  explicit VisitChat(const SessionKeys& keys, ReceivedFiles received = ReceivedFiles::download);
   VisitChat(const VisitChat&) = delete;
   VisitChat& operator=(const VisitChat&) = delete;
   ~VisitChat();
@@ -136,6 +169,10 @@ class VisitChat {
   [[nodiscard]] bool chat_open() const { return chat_open_; }
   // Frames from the other side that failed their checks and were dropped.
   [[nodiscard]] std::size_t rejected() const { return rejected_; }
+  // Frames from the other side sent again after a reopen that were already here: dropped quietly.
+  [[nodiscard]] std::size_t duplicates() const { return duplicates_; }
+  // Sealed frames kept to send again after a reopen (no receipt covers them yet).
+  [[nodiscard]] std::size_t unconfirmed() const { return unconfirmed_.size(); }
   // Bumped on every change the screen shows (not on progress alone).
   [[nodiscard]] std::uint64_t revision() const { return revision_; }
   [[nodiscard]] bool moving() const;
@@ -145,6 +182,10 @@ class VisitChat {
     ChatKind kind;
     SecretBuffer body;
     std::uint64_t entry;  // a text or offer entry to mark sent, or 0
+  };
+  struct Unconfirmed {
+    std::uint64_t seq;
+    std::vector<std::uint8_t> frame;  // sealed: nothing to wipe
   };
   ChatEntry& add_entry(bool mine, VisitTime now);
   ChatEntry* find(std::uint64_t id);
@@ -162,16 +203,20 @@ class VisitChat {
 
   ChatSender sender_;
   ChatReceiver receiver_;
+  ReceivedFiles received_;
   bool chat_open_ = false;
+  bool resyncing_ = false;  // the chat channel reopened: frames sent again may arrive
   bool files_open_ = false;
   bool seen_ = true;
   std::size_t unread_ = 0;
   std::size_t rejected_ = 0;
+  std::size_t duplicates_ = 0;
   std::size_t transfers_ = 0;
   std::uint64_t next_entry_ = 1;
   std::uint64_t revision_ = 0;
   std::deque<ChatEntry> entries_;
   std::deque<Waiting> waiting_;
+  std::deque<Unconfirmed> unconfirmed_;
   std::deque<std::vector<std::uint8_t>> chat_out_, file_out_;
   std::deque<DownloadCommand> downloads_;
   std::deque<VisitProblem> problems_;
