@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "shared/base64url.hpp"
@@ -242,8 +243,16 @@ void ShareDesk::refresh() {
 }
 
 void ShareDesk::destroy(const std::string& id) {
-  live_.erase(id);  // the content and the room go at once; the gateway ends the share
-  api_request("POST", "/api/shares/" + id + "/destroy", "", csrf_, [this](int status, std::string_view) {
+  // A live share lets no one in from now on (its room is no longer found);
+  // the room, with the content, closes once the gateway has destroyed the
+  // share: closed first, the gateway would end it as "provider left".
+  std::shared_ptr<LiveShare> closing;
+  if (const auto live = live_.find(id); live != live_.end()) {
+    closing = std::make_shared<LiveShare>(std::move(live->second));
+    live_.erase(live);
+  }
+  api_request("POST", "/api/shares/" + id + "/destroy", "", csrf_, [this, closing](int status, std::string_view) {
+    if (closing) closing->room.reset();
     tessera_page_announce(status == 200 ? "Share destroyed. Its link no longer opens anything."
                                         : "The share could not be destroyed. Try again.");
     refresh();

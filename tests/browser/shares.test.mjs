@@ -252,7 +252,7 @@ test('a live one-time note goes from the provider\'s tab to the opener\'s page, 
   watch.secretText('glucose log on Monday');
   const { provider } = await providerSignsIn(browser, gateway, clinic, outDir, {}, watched(watch));
   await provider.press('Share a note or file');
-  assert.ok(await says(provider, 'Live: the content stays in this tab'), 'live is the form\'s default');
+  await until(() => says(provider, 'Live: the content stays in this tab'), 'live as the form\'s default');
   const link = await createShare(provider, { note, keep: 'live' });
 
   const patient = await patientOpens(link, watch);
