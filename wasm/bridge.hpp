@@ -66,13 +66,15 @@ void tessera_video_place(int slot, float x, float y, float w, float h);
 
 // ---- RTCPeerConnection. ice_servers: JSON for RTCConfiguration.iceServers.
 // Operations run in call order. on_state gets the index of the W3C
-// RTCIceConnectionState (IceConnectionState's order). Local tracks are those
-// of tessera_media_start; remote tracks show in video slot 1.
+// RTCIceConnectionState (IceConnectionState's order). With media, local
+// tracks are those of tessera_media_start and remote tracks show in video
+// slot 1; without (media 0: a live share's call), the connection carries
+// data channels only and leaves the camera, microphone and videos alone.
 // on_channel: the other side opened a data channel (its handle and label);
 // attach to it with tessera_channel_listen before returning.
 using TesseraCandidateFn = void (*)(void* user, const char* candidate, const char* sdp_mid, int sdp_mline_index);
 using TesseraChannelFn = void (*)(void* user, int channel, const char* label);
-int tessera_peer_create(const char* ice_servers, void* user, TesseraUserTextFn on_description,
+int tessera_peer_create(const char* ice_servers, int media, void* user, TesseraUserTextFn on_description,
                         TesseraCandidateFn on_candidate, TesseraUserIntFn on_state, TesseraChannelFn on_channel);
 void tessera_peer_set_ice_servers(int peer, const char* ice_servers);
 void tessera_peer_create_offer(int peer, int ice_restart);

@@ -26,7 +26,7 @@ std::string ice_servers_json(const TurnGrant& grant) {
 int BrowserPeer::peer() {
   if (!handle_) {
     ice_state_ = IceConnectionState::new_state;
-    handle_ = tessera_peer_create(ice_servers_.c_str(), this, described, candidate, state, channel);
+    handle_ = tessera_peer_create(ice_servers_.c_str(), media_ ? 1 : 0, this, described, candidate, state, channel);
     events_.on_peer_created(handle_);
   }
   return handle_;

@@ -3,7 +3,8 @@
 // runs each WebRtcCommand (made on first use, closed by `close`) and reports
 // what the browser produced to a handler. A thin handle into web/bridge.js;
 // the local tracks are those LocalMedia started, the remote video shows in
-// the remote <video> slot.
+// the remote <video> slot. A data-only peer (a live share's call) has no
+// media at all: no tracks sent, none received, no <video> touched.
 #include <string>
 #include <string_view>
 
@@ -35,7 +36,8 @@ class PeerEvents {
 
 class BrowserPeer {
  public:
-  explicit BrowserPeer(PeerEvents& events) : events_(events) {}
+  // media: camera and microphone (a visit's call), or data channels only.
+  BrowserPeer(PeerEvents& events, bool media) : events_(events), media_(media) {}
   BrowserPeer(const BrowserPeer&) = delete;
   BrowserPeer& operator=(const BrowserPeer&) = delete;
   ~BrowserPeer();  // closes without telling the handler, which is going too
@@ -57,6 +59,7 @@ class BrowserPeer {
   static void channel(void* user, int channel, const char* label);
 
   PeerEvents& events_;
+  bool media_;
   int handle_ = 0;
   std::string ice_servers_ = "[]";
   IceConnectionState ice_state_ = IceConnectionState::new_state;

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "shared/base64url.hpp"
@@ -18,7 +19,6 @@ namespace {
 const std::vector<std::string> kKinds = {"A note", "A file"};
 const std::vector<std::string> kLifetimes = {"15 minutes", "1 hour", "1 day", "7 days"};
 const std::vector<std::string> kOpens = {"Once", "3 times", "Until it expires"};
-constexpr bool kLiveSharesOffered = false;
 const std::vector<std::string> kKeeps = {"In this tab (live: ends when you close it)",
                                          "On the clinic's server (parked, sealed)"};
 
@@ -143,10 +143,11 @@ void ShareDesk::create() {
     return redraw_();
   }
   const std::string id = visit_id_format(keys->visit_id);
+  const std::int64_t max_opens = kShareOpenChoices[opens_];
   nlohmann::json body = {{"share", id},
                          {"mode", parked ? "parked" : "live"},
                          {"lifetime_minutes", kShareLifetimeMinutes[lifetime_]},
-                         {"max_opens", kShareOpenChoices[opens_]},
+                         {"max_opens", max_opens},
                          {"verifier", base64url_encode(share_open_verifier(share_open_proof(keys->link_secret,
                                                                                            keys->visit_id)))}};
   if (parked) body["sealed"] = base64url_encode(*sealed);
@@ -156,10 +157,10 @@ void ShareDesk::create() {
   busy_ = true;
   auto pending = std::make_shared<LinkText>(std::move(link.value()));
   api_request("POST", "/api/shares", body.dump(), csrf_,
-              [this, id, label, pending, keys, kept, parked](int status, std::string_view) {
+              [this, id, label, pending, keys, kept, parked, max_opens](int status, std::string_view) {
     busy_ = false;
     if (status == 201) {
-      if (!parked) host(id, std::move(*keys), std::move(*kept));
+      if (!parked) host(id, std::move(*keys), std::move(*kept), max_opens);
       link_.set(std::move(*pending));
       labels_[id] = label;
       clear_form();
@@ -179,15 +180,40 @@ void ShareDesk::create() {
   });
 }
 
-void ShareDesk::host(const std::string& id, VisitKeys keys, std::vector<std::uint8_t> sealed) {
+void ShareDesk::host(const std::string& id, VisitKeys keys, std::vector<std::uint8_t> sealed,
+                     std::int64_t max_opens) {
   std::array<std::uint8_t, kSeedBytes> seed{};
   randombytes_buf(seed.data(), seed.size());
   ProviderVisit room(std::move(keys), "wss://" + host_ + kSignalingPath, provider_name_, seed);
   sodium_memzero(seed.data(), seed.size());
   LiveShare& live = live_[id];
-  live.sealed = std::move(sealed);
-  live.room = std::make_unique<VisitDriver<ProviderVisit>>(std::move(room), [this] { redraw_(); });
+  live.opens_left = max_opens > 0 ? max_opens : -1;
+  live.room = std::make_unique<VisitDriver<ProviderVisit>>(std::move(room), [this, id] { on_room_change(id); },
+                                                           CallKind::share, std::move(sealed));
   live.room->pump();
+}
+
+// Whoever reaches a live share's room has its link (the gateway checked the
+// open, the handshake the link's secret): let them in at once, one at a time,
+// and no more of them than the share allows (the gateway counts them too).
+// When an opener leaves, or the room ends, the list is asked again.
+void ShareDesk::on_room_change(const std::string& id) {
+  const auto it = live_.find(id);
+  if (it == live_.end()) return;
+  LiveShare& live = it->second;
+  ProviderVisit& room = live.room->visit();
+  const bool in_call = room.in_call_with().has_value();
+  if ((live.in_call && !in_call) || room.phase() == VisitPhase::ended) refresh();
+  live.in_call = in_call;
+  if (!in_call && live.opens_left != 0 && room.phase() == VisitPhase::waiting_room && !room.waiting().empty()) {
+    const auto now = std::chrono::steady_clock::now();
+    // A guest whose hello fails the handshake leaves the list: try the next.
+    while (!room.waiting().empty() && !room.admit(room.waiting().front().guest.session, now)) {}
+    live.in_call = room.in_call_with().has_value();
+    if (live.in_call && live.opens_left > 0) --live.opens_left;
+    return live.room->pump();  // calls back here, in the call now
+  }
+  redraw_();
 }
 
 void ShareDesk::refresh() {
@@ -205,6 +231,11 @@ void ShareDesk::refresh() {
       r.opens = s.value("opens", std::int64_t{0});
       r.max_opens = s.value("max_opens", std::int64_t{0});
       r.expires = s.value("expires", std::int64_t{0});
+      // A live share that ended (used up, expired) goes from this tab, its
+      // room and content with it, unless an opener is still being sent it.
+      const auto live = live_.find(r.id);
+      if (live != live_.end() && !live->second.in_call && r.state != "waiting" && r.state != "opened")
+        live_.erase(live);
       rows_.push_back(std::move(r));
     }
     redraw_();
@@ -212,8 +243,16 @@ void ShareDesk::refresh() {
 }
 
 void ShareDesk::destroy(const std::string& id) {
-  live_.erase(id);  // the content and the room go at once; the gateway ends the share
-  api_request("POST", "/api/shares/" + id + "/destroy", "", csrf_, [this](int status, std::string_view) {
+  // A live share lets no one in from now on (its room is no longer found);
+  // the room, with the content, closes once the gateway has destroyed the
+  // share: closed first, the gateway would end it as "provider left".
+  std::shared_ptr<LiveShare> closing;
+  if (const auto live = live_.find(id); live != live_.end()) {
+    closing = std::make_shared<LiveShare>(std::move(live->second));
+    live_.erase(live);
+  }
+  api_request("POST", "/api/shares/" + id + "/destroy", "", csrf_, [this, closing](int status, std::string_view) {
+    if (closing) closing->room.reset();
     tessera_page_announce(status == 200 ? "Share destroyed. Its link no longer opens anything."
                                         : "The share could not be destroyed. Try again.");
     refresh();
@@ -260,17 +299,14 @@ void ShareDesk::draw_form(ui::Ui& ui) {
   ui::text_field(ui, "Your name, as your patient will see it", provider_name_, kShareMaxNameBytes);
   ui::choice(ui, "The link works for", kLifetimes, lifetime_);
   ui::choice(ui, "It may be opened", kOpens, opens_);
-  // Live shares are not offered yet: the gateway holds their rooms and the
-  // opener reaches this tab, but the content does not travel over a data
-  // channel yet (issue 13). Until it does, every share is parked.
-  if (kLiveSharesOffered) ui::choice(ui, "Keep the content", kKeeps, keep_);
+  ui::choice(ui, "Keep the content", kKeeps, keep_);
   if (keep_ == 1) {
     ui::paragraph(ui, "Parked: the sealed content waits on the clinic's server until it is opened, destroyed or "
                       "expires, so your patient can open it while you are away. The server cannot read it, but "
                       "whoever later gets both a copy of it and the link could.");
   } else {
-    ui::paragraph(ui, "Live: the content stays in this tab and goes straight to your patient's browser. Closing "
-                      "this tab or signing out ends the share.");
+    ui::paragraph(ui, "Live: the content stays in this tab and goes straight to your patient's browser, so keep "
+                      "this tab open until they have opened it. Closing this tab or signing out ends the share.");
   }
   if (error_) ui::paragraph(ui, error_);
   const bool has_content = kind_ == 0 ? !ui::is_blank(note_) : file_.has_value();

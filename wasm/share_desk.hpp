@@ -12,8 +12,11 @@
 // content is sealed here (shared/share_content.hpp) before a parked share's
 // bytes go to the gateway. A live share's content stays in this tab, which
 // holds the share's signaling room open (a ProviderVisit whose visit is the
-// share): closing the tab, signing out or Destroy closes the room, and the
-// gateway ends the share with it.
+// share): each opener who arrives is let in at once (the gateway counts the
+// open), on a call with no camera or microphone that carries the same
+// sealed bytes over its share channel (ShareChannel); the opener leaves once
+// they arrived and the next may come in. Closing the tab, signing out or
+// Destroy closes the room, and the gateway ends the share with it.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -57,10 +60,12 @@ class ShareDesk {
     std::int64_t opens = 0, max_opens = 0, expires = 0;
   };
   // A live share this tab holds: its signaling room (open while this tab
-  // is; the gateway ends the share when it goes) and its sealed content.
+  // is; the gateway ends the share when it goes), whose driver keeps the
+  // sealed content to send.
   struct LiveShare {
     std::unique_ptr<VisitDriver<ProviderVisit>> room;
-    std::vector<std::uint8_t> sealed;
+    bool in_call = false;        // an opener is being sent the content
+    std::int64_t opens_left = 0;  // openers this tab still lets in; -1: until it expires
   };
   struct Picked {
     std::string name, type;
@@ -68,7 +73,8 @@ class ShareDesk {
   };
 
   void create();
-  void host(const std::string& id, VisitKeys keys, std::vector<std::uint8_t> sealed);
+  void host(const std::string& id, VisitKeys keys, std::vector<std::uint8_t> sealed, std::int64_t max_opens);
+  void on_room_change(const std::string& id);
   void refresh();
   void destroy(const std::string& id);
   void on_picked(const char* name, const char* type, const std::uint8_t* bytes, int size);
@@ -83,7 +89,7 @@ class ShareDesk {
   int kind_ = 0;       // 0 a note, 1 a file
   int lifetime_ = 1;   // index into kShareLifetimeMinutes
   int opens_ = 0;      // index into kShareOpenChoices
-  int keep_ = 1;       // 0 live (in this tab), 1 parked
+  int keep_ = 0;       // 0 live (in this tab, the default), 1 parked
   std::string note_;
   std::optional<Picked> file_;
   const char* error_ = nullptr;

@@ -1,9 +1,11 @@
 #include "wasm/share_opener.hpp"
 
+#include <emscripten/eventloop.h>
 #include <imgui.h>
 #include <sodium.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "shared/base64url.hpp"
@@ -18,6 +20,10 @@ constexpr const char* kBadLink =
 constexpr const char* kOffline =
     "Your provider is not online right now, and this share lives in their browser. Ask your provider to open "
     "Tessera, then open this link again.";
+constexpr const char* kBusy =
+    "Someone else is opening this share right now. Wait a minute, then press Open again.";
+constexpr const char* kCut =
+    "The connection to your provider's browser was lost before the share arrived. Press Open to try again.";
 
 }  // namespace
 
@@ -55,6 +61,7 @@ ShareOpener::ShareOpener(std::string link, std::function<void()> redraw) : redra
 }
 
 ShareOpener::~ShareOpener() {
+  if (leave_timer_) emscripten_clear_timeout(leave_timer_);
   if (blob_) tessera_blob_close(blob_);
 }
 
@@ -69,22 +76,12 @@ void ShareOpener::open() {
 void ShareOpener::on_opened(int status, std::string_view body) {
   const auto j = nlohmann::json::parse(body, nullptr, false);
   const std::string error = j.is_object() ? j.value("error", "") : "";
-  if (status != 200 || !j.is_object()) {
-    step_ = Step::refused;
-    message_ = refusal_text(status, error);
-    tessera_page_announce(message_);
-    return redraw_();
-  }
+  if (status != 200 || !j.is_object()) return refuse(refusal_text(status, error));
   if (j.value("mode", "") == "live") return start_live();
   const auto sealed = base64url_decode(j.value("sealed", ""));
   auto content = sealed ? share_open(link_->link_secret, link_->visit_id, *sealed)
                         : Result<ShareContent, ShareContentError>(ShareContentError::bad_size);
-  if (!content) {
-    step_ = Step::refused;
-    message_ = kBadLink;
-    tessera_page_announce(message_);
-    return redraw_();
-  }
+  if (!content) return refuse(kBadLink);
   show(std::move(content).value());
 }
 
@@ -107,32 +104,68 @@ void ShareOpener::show(ShareContent content) {
 // link's fragment is a visit link's). No open room means the provider is away.
 void ShareOpener::start_live() {
   step_ = Step::live;
+  if (leave_timer_) emscripten_clear_timeout(leave_timer_);  // the last try's room goes with its driver
+  leave_timer_ = 0;
   auto as_visit = visit_link_format(*link_);
   std::array<std::uint8_t, kSeedBytes> seed{};
   randombytes_buf(seed.data(), seed.size());
   auto visit = as_visit ? GuestVisit::start(as_visit->view(), "Opening a share", seed)
                         : Result<GuestVisit, GuestStartError>(GuestStartError{});
   sodium_memzero(seed.data(), seed.size());
-  if (!visit) {
-    step_ = Step::refused;
-    message_ = kBadLink;
-    return redraw_();
-  }
-  live_ = std::make_unique<VisitDriver<GuestVisit>>(std::move(visit.value()), [this] { on_live_change(); });
+  if (!visit) return refuse(kBadLink);
+  live_ = std::make_unique<VisitDriver<GuestVisit>>(std::move(visit.value()), [this] { on_live_change(); },
+                                                     CallKind::share, std::vector<std::uint8_t>{});
   live_->pump();
   redraw_();
 }
 
+// The provider's tab admits the opener and sends the sealed content over the
+// call's share channel; it is opened exactly as a parked share's is.
 void ShareOpener::on_live_change() {
+  if (step_ != Step::live) return redraw_();  // shown, or refused: the call is being left
   const GuestVisit& v = live_->visit();
+  ShareChannel* share = live_->share();
+  if (const auto sealed = share ? share->received() : std::nullopt) {
+    auto content = share_open(link_->link_secret, link_->visit_id, *sealed);
+    if (content) {
+      show(std::move(content).value());
+    } else {
+      refuse(kBadLink);
+    }
+    return leave_later();
+  }
   if (v.phase() == VisitPhase::ended || v.phase() == VisitPhase::denied) {
-    step_ = Step::refused;
-    message_ = v.end_reason() == EndReason::no_visit ? kOffline
+    // The room holds the provider and one opener at a time.
+    refuse(v.end_reason() == EndReason::no_visit     ? kOffline
+           : v.end_reason() == EndReason::visit_full ? kBusy
                                                      : "This share is gone: your provider destroyed it or closed "
-                                                       "the page that held it.";
-    tessera_page_announce(message_);
+                                                       "the page that held it.");
+  } else if (share && share->failed()) {
+    refuse(kCut);
+    leave_later();
   }
   redraw_();
+}
+
+void ShareOpener::refuse(const char* message) {
+  step_ = Step::refused;
+  message_ = message;
+  tessera_page_announce(message_);
+  redraw_();
+}
+
+// The room is left once the content came (so the provider's tab can let the
+// next opener in), after the share channel's callback that got here returns.
+void ShareOpener::leave_later() {
+  if (!leave_timer_) leave_timer_ = emscripten_set_timeout(on_leave_timer, 0, this);
+}
+
+void ShareOpener::on_leave_timer(void* user) {
+  auto* self = static_cast<ShareOpener*>(user);
+  self->leave_timer_ = 0;
+  if (!self->live_) return;
+  self->live_->visit().leave(std::chrono::steady_clock::now());
+  self->live_->pump();
 }
 
 // ---------------------------------------------------------------------------
@@ -154,7 +187,10 @@ void ShareOpener::draw(ui::Ui& ui) {
       return ui::paragraph(ui, "Opening...");
     case Step::live:
       ui::heading(ui, "Something was shared with you");
-      return ui::paragraph(ui, "Reaching your provider's browser...");
+      return ui::paragraph(ui, live_->visit().phase() == VisitPhase::waiting_room ||
+                                       live_->visit().phase() == VisitPhase::connecting
+                                   ? "Reaching your provider's browser..."
+                                   : "Receiving it from your provider's browser...");
     case Step::refused:
       ui::heading(ui, "This share cannot be opened");
       ui::paragraph(ui, message_);

@@ -9,7 +9,10 @@
 //       "From <provider>", the note, or the file (name, size, type; Save; an
 //       image or PDF previewed)
 //     live: the provider's tab is reached through signaling as a visit's
-//       guest; no open room: "ask your provider to open Tessera"
+//       guest, with no camera or microphone; it admits us and sends the
+//       sealed bytes over the call's share channel, opened and shown as a
+//       parked share's, and the room is left; no open room: "ask your
+//       provider to open Tessera"
 //     refused: expired / destroyed / used up / wrong link / not found, in words
 // The content stays in this module's memory and reaches only the screen, or
 // a blob: URL the person saves; it is wiped with this page.
@@ -51,6 +54,9 @@ class ShareOpener {
   void show(ShareContent content);
   void start_live();
   void on_live_change();
+  void refuse(const char* message);
+  void leave_later();
+  static void on_leave_timer(void* user);
 
   void draw_shown(ui::Ui& ui);
 
@@ -62,6 +68,7 @@ class ShareOpener {
   int blob_ = 0;  // the file as a blob: URL, while shown
   SharePreview preview_ = SharePreview::none;
   std::unique_ptr<VisitDriver<GuestVisit>> live_;
+  long leave_timer_ = 0;
 };
 
 }  // namespace tessera::client

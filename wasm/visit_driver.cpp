@@ -16,6 +16,11 @@ VisitDriver<Visit>::VisitDriver(Visit visit, std::function<void()> on_change, Re
     : visit_(std::move(visit)), on_change_(std::move(on_change)), received_(received) {}
 
 template <class Visit>
+VisitDriver<Visit>::VisitDriver(Visit visit, std::function<void()> on_change, CallKind kind,
+                                std::vector<std::uint8_t> share_sealed)
+    : visit_(std::move(visit)), on_change_(std::move(on_change)), kind_(kind), share_sealed_(std::move(share_sealed)) {}
+
+template <class Visit>
 VisitDriver<Visit>::~VisitDriver() {
   if (timer_) emscripten_clear_timeout(timer_);
   if (stats_timer_) emscripten_clear_timeout(stats_timer_);
@@ -99,7 +104,9 @@ void VisitDriver<Visit>::on_local_candidate(const IceCandidate& candidate) {
 template <class Visit>
 void VisitDriver<Visit>::on_ice_state(IceConnectionState state) {
   const bool flowing = state == IceConnectionState::connected || state == IceConnectionState::completed;
-  if (flowing && !stats_timer_) stats_timer_ = emscripten_set_timeout(on_stats_timer, kStatsIntervalMs, this);
+  // A share's call has no media to judge: no indicator.
+  if (flowing && !stats_timer_ && kind_ == CallKind::visit)
+    stats_timer_ = emscripten_set_timeout(on_stats_timer, kStatsIntervalMs, this);
   visit_.handle_ice_state(state, now());
   pump();
 }
@@ -125,19 +132,27 @@ template <class Visit>
 void VisitDriver<Visit>::on_peer_created(int peer) {
   const SessionKeys* keys = visit_.call_keys();
   if (!keys) return;
-  chat_ = std::make_unique<VisitChatDriver>(*keys, peer, visit_.call_offerer(), received_, on_change_);
+  if (kind_ == CallKind::visit) {
+    chat_ = std::make_unique<VisitChatDriver>(*keys, peer, visit_.call_offerer(), received_, on_change_);
+  } else if (visit_.call_offerer()) {
+    share_ = std::make_unique<ShareChannel>(peer, share_sealed_, on_change_);
+  } else {
+    share_ = std::make_unique<ShareChannel>(on_change_);
+  }
 }
 
 template <class Visit>
 void VisitDriver<Visit>::on_data_channel(int channel, std::string_view label) {
   if (chat_) return chat_->adopt(channel, label);
+  if (share_) return share_->adopt(channel, label);
   tessera_channel_close(channel);
 }
 
-// Nothing of the chat outlives its call.
+// Nothing of the chat, or of a share's transfer, outlives its call.
 template <class Visit>
 void VisitDriver<Visit>::on_peer_closed() {
   chat_.reset();
+  share_.reset();
 }
 
 template class VisitDriver<GuestVisit>;

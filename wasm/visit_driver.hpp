@@ -6,11 +6,18 @@
 // timer for poll_timeout(). Everything here runs from socket, WebRTC and
 // timer callbacks, never from animation frames, which hidden tabs stop.
 // on_change runs after every event so the page can redraw and announce.
+//
+// A visit's call carries camera, microphone, chat and files. A live share's
+// call (issue 13) carries only the share's channel (ShareChannel): no camera
+// or microphone is asked for or sent, no video shown, no chat attached.
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "wasm/browser_peer.hpp"
 #include "wasm/browser_socket.hpp"
+#include "wasm/share_channel.hpp"
 #include "wasm/visit_chat_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
 #include "wasm/visit/provider_visit.hpp"
@@ -19,12 +26,17 @@ namespace tessera::client {
 
 inline constexpr double kStatsIntervalMs = 2000;
 
+enum class CallKind { visit, share };
+
 template <class Visit>
 class VisitDriver final : SocketEvents, PeerEvents {
  public:
   // Call pump() once the driver is where on_change can find it: that opens the socket.
-  // received: where the call's received files go (in memory only on a kiosk).
+  // A visit's call; received: where its received files go (in memory only on a kiosk).
   VisitDriver(Visit visit, std::function<void()> on_change, ReceivedFiles received = ReceivedFiles::download);
+  // A live share's call (kind share): share_sealed is what the provider sends
+  // each opener it admits (share_seal's output); the opener gives none and receives it.
+  VisitDriver(Visit visit, std::function<void()> on_change, CallKind kind, std::vector<std::uint8_t> share_sealed);
   VisitDriver(const VisitDriver&) = delete;
   VisitDriver& operator=(const VisitDriver&) = delete;
   ~VisitDriver();
@@ -36,6 +48,8 @@ class VisitDriver final : SocketEvents, PeerEvents {
   [[nodiscard]] const ConnectionQuality& quality() const { return quality_; }
   // The call's chat and files, while a call's connection exists.
   [[nodiscard]] VisitChatDriver* chat() { return chat_.get(); }
+  // A share's content on the call, while a share's call's connection exists.
+  [[nodiscard]] ShareChannel* share() { return share_.get(); }
   // After an action on visit() (admit, leave, ...): do what it asks.
   void pump();
 
@@ -56,13 +70,16 @@ class VisitDriver final : SocketEvents, PeerEvents {
 
   Visit visit_;
   std::function<void()> on_change_;
-  ReceivedFiles received_;
+  ReceivedFiles received_ = ReceivedFiles::download;
+  CallKind kind_ = CallKind::visit;
+  std::vector<std::uint8_t> share_sealed_;
   BrowserSocket socket_{*this};
-  BrowserPeer peer_{*this};
+  BrowserPeer peer_{*this, kind_ == CallKind::visit};
   long timer_ = 0;
   ConnectionQuality quality_;
   long stats_timer_ = 0;
   std::unique_ptr<VisitChatDriver> chat_;  // declared last: its channels close before the connection
+  std::unique_ptr<ShareChannel> share_;     // likewise
 };
 
 extern template class VisitDriver<GuestVisit>;

@@ -457,21 +457,24 @@ var TesseraBridge = {
   },
 
   tessera_peer_create__deps: ['$TesseraPeer', '$TesseraMedia', '$TesseraVideo', '$TesseraJs', '$TesseraChannel'],
-  tessera_peer_create: function(iceServers, user, onDescription, onCandidate, onState, onChannel) {
+  tessera_peer_create: function(iceServers, media, user, onDescription, onCandidate, onState, onChannel) {
     // max-bundle: audio, video and the data channels share one transport
     // from the start, so there is one set of candidates to gather and check.
     var pc = new RTCPeerConnection({ iceServers: JSON.parse(UTF8ToString(iceServers)), bundlePolicy: 'max-bundle' });
-    var entry = { pc: pc, chain: Promise.resolve() };
+    var entry = { pc: pc, chain: Promise.resolve(), media: !!media };
     var id = TesseraJs.add(entry);
     entry.live = function() { return TesseraJs.get(id) === entry; };
     entry.onDescription = function(ptr) { {{{ makeDynCall('vii', 'onDescription') }}}(user, ptr); };
-    TesseraMedia.peers.add(entry);
+    // Without media (a live share's call): no track, no transceiver, no video.
     var stream = TesseraMedia.stream;
-    if (stream) {
-      stream.getTracks().forEach(function(t) { pc.addTrack(t, stream); });
-    } else {
-      pc.addTransceiver('audio');
-      pc.addTransceiver('video');
+    if (entry.media) {
+      TesseraMedia.peers.add(entry);
+      if (stream) {
+        stream.getTracks().forEach(function(t) { pc.addTrack(t, stream); });
+      } else {
+        pc.addTransceiver('audio');
+        pc.addTransceiver('video');
+      }
     }
     pc.onicecandidate = function(e) {
       if (!entry.live() || !e.candidate || !e.candidate.candidate) return;
@@ -493,7 +496,7 @@ var TesseraBridge = {
       });
     };
     pc.ontrack = function(e) {
-      if (!entry.live()) return;
+      if (!entry.live() || !entry.media) return;
       var remote = TesseraVideo.element(1).srcObject;
       if (e.streams[0]) return TesseraVideo.show(1, e.streams[0]);
       if (!remote) remote = new MediaStream();
@@ -550,7 +553,7 @@ var TesseraBridge = {
     if (!entry) return;
     TesseraMedia.peers.delete(entry);
     entry.pc.close();
-    TesseraVideo.show(1, null);
+    if (entry.media) TesseraVideo.show(1, null);
   },
 
   // The call's transport for the connection indicator: round-trip time of
