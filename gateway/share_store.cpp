@@ -171,13 +171,18 @@ Result<OpenedShare, ShareRefusal> ShareStore::open(const ShareId& id, std::span<
   return out;
 }
 
-bool ShareStore::live_open(ProviderId owner, const ShareId& id, std::int64_t now) {
+std::optional<ShareStore::LiveShareRoom> ShareStore::live_open(ProviderId owner, const ShareId& id,
+                                                              std::int64_t now) {
   auto select = db_->prepare(
-      "SELECT 1 FROM shares WHERE id = ?1 AND owner = ?2 AND mode = 'live' AND ended IS NULL AND expires > ?3 "
-      "AND (max_opens = 0 OR opens < max_opens)");
-  if (!select) return false;
+      "SELECT max_opens, opens FROM shares WHERE id = ?1 AND owner = ?2 AND mode = 'live' AND ended IS NULL "
+      "AND expires > ?3 AND (max_opens = 0 OR opens < max_opens)");
+  if (!select) return std::nullopt;
   auto row = select->bind(1, id).bind(2, owner_value(owner)).bind(3, now).step();
-  return row && *row;
+  if (!row || !*row) return std::nullopt;
+  LiveShareRoom room;
+  if (const auto max_opens = select->int64(0); max_opens > 0)
+    room.opens_left = static_cast<std::size_t>(max_opens - select->int64(1));
+  return room;
 }
 
 Result<bool, StoreError> ShareStore::count_live_open(ProviderId owner, const ShareId& id, std::int64_t now) {

@@ -86,8 +86,13 @@ class ShareStore {
   // opener in (count_live_open). Every call counts toward the per-minute limit.
   [[nodiscard]] Result<OpenedShare, ShareRefusal> open(const ShareId& id, std::span<const std::uint8_t, kHashBytes> proof,
                                                        std::int64_t now);
-  // For the signaling rooms: whether the owner's live share may be served now.
-  [[nodiscard]] bool live_open(ProviderId owner, const ShareId& id, std::int64_t now);
+  // For the signaling rooms: whether the owner's live share may be served
+  // now (nothing when not), and how many more openers it may let in
+  // (LiveShareRoom::opens_left: none when unlimited until it expires).
+  struct LiveShareRoom {
+    std::optional<std::size_t> opens_left;
+  };
+  [[nodiscard]] std::optional<LiveShareRoom> live_open(ProviderId owner, const ShareId& id, std::int64_t now);
   // The owner's live share let an opener in: one more open; true when that
   // was the last allowed (the share is ended: used_up). not_found when it is
   // not the owner's open live share.

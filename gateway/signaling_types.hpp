@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "shared/signaling.hpp"
@@ -58,6 +59,9 @@ struct RoomSettings {
   // No resume grace for the provider: the room ends as soon as its provider's
   // connection goes (a live share, whose content lives only in that tab).
   bool ends_with_provider = false;
+  // How many guests the room may still admit in its life (a live share's
+  // opens left); none: no such limit.
+  std::optional<std::size_t> admits_left;
 };
 
 // ---------------------------------------------------------------------------

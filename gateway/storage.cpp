@@ -58,7 +58,8 @@ VisitLookup Storage::visit_lookup(std::function<std::int64_t()> wall_clock) {
   return [this, clock = std::move(wall_clock)](ProviderId owner, const VisitId& visit) -> std::optional<RoomSettings> {
     const auto now = clock();
     if (auto settings = visits_.lookup(owner, visit, now)) return settings;
-    if (shares_.live_open(owner, visit, now)) return RoomSettings{kDefaultPeoplePerRoom, /*ends_with_provider=*/true};
+    if (const auto share = shares_.live_open(owner, visit, now))
+      return RoomSettings{kDefaultPeoplePerRoom, /*ends_with_provider=*/true, share->opens_left};
     return std::nullopt;
   };
 }

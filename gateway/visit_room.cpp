@@ -25,6 +25,7 @@ VisitRoom::VisitRoom(const VisitId& visit, ProviderId owner, RoomSettings settin
       owner_(owner),
       capacity_(std::clamp<std::size_t>(settings.people, 2, std::max<std::size_t>(2, limits.max_people_per_room))),
       ends_with_provider_(settings.ends_with_provider),
+      admits_left_(settings.admits_left),
       limits_(limits) {}
 
 const VisitRoom::Member* VisitRoom::find(const SessionId& session) const {
@@ -124,6 +125,9 @@ Outcome VisitRoom::guest_hello(ConnectionId connection, const SessionId& session
   if (find(session)) return refuse(SignalingErrorCode::not_allowed, "session already in this visit", close_code::kNotAllowed);
   if (waiting_count() >= limits_.max_waiting_per_room)
     return refuse(SignalingErrorCode::visit_full, "the waiting room is full", close_code::kVisitFull);
+  // A live share opened as often as allowed: whoever skipped its open gets nothing more.
+  if (admits_left_ && *admits_left_ == 0)
+    return refuse(SignalingErrorCode::expired, "no one more may be admitted", close_code::kVisitEnded);
   Member g;
   g.session = session;
   g.connection = connection;
@@ -157,7 +161,9 @@ Outcome VisitRoom::admit(const SignalingMessage& msg, Time now, std::vector<Outb
   Member* g = find_mut(msg.session);
   if (!g || g->provider || g->place != Place::waiting)
     return refuse(SignalingErrorCode::not_allowed, "no such guest waiting");
+  if (admits_left_ && *admits_left_ == 0) return refuse(SignalingErrorCode::not_allowed, "no one more may be admitted");
   if (admitted_count() >= capacity_) return refuse(SignalingErrorCode::visit_full, "the visit is full");
+  if (admits_left_) --*admits_left_;
   g->place = Place::admitted;
   // PROTOCOL.md §11: the guest gets the same `admit`, accept byte for byte.
   deliver(*g, message(SignalingType::admit, g->session, msg.payload), now, out);

@@ -121,6 +121,7 @@ class VisitRoom {
   ProviderId owner_;
   std::size_t capacity_;
   bool ends_with_provider_;
+  std::optional<std::size_t> admits_left_;  // RoomSettings::admits_left, counted down
   Limits limits_;
   std::vector<Member> members_;  // a handful: capacity + waiting room
 };

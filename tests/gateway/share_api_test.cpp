@@ -459,6 +459,12 @@ TEST_CASE("a live share is a room its provider's connection owns: opens count wh
   opener.send(hello(SignalingRole::guest, once, 0x80));
   opener.send(join(once, 0x80));
   REQUIRE(provider.read_message().type == SignalingType::waiting);
+  // A second page waits too (it skipped POST /open, which would have been refused once the share is used up).
+  SignalingClient second;
+  REQUIRE_FALSE(second.connect(server.endpoint(), kClinicOrigin));
+  second.send(hello(SignalingRole::guest, once, 0x83));
+  second.send(join(once, 0x83));
+  REQUIRE(provider.read_message().type == SignalingType::waiting);
   CHECK(list(server, ada)[0]["opens"] == 0);  // asked, not yet let in
   provider.send(admit(once, 0x80));
   REQUIRE(opener.read_message().type == SignalingType::admit);
@@ -468,6 +474,16 @@ TEST_CASE("a live share is a room its provider's connection owns: opens count wh
   const auto after = open(server, base64url_encode(once));
   CHECK(after.result() == http::status::gone);
   CHECK(error_of(after) == "used up");
+  // The gateway, not only the provider's tab, lets no one more in: an admit
+  // of the second is refused, and a new page's hello is turned away.
+  provider.send(admit(once, 0x83));
+  CHECK(provider.read_message().code == SignalingErrorCode::not_allowed);
+  SignalingClient late;
+  REQUIRE_FALSE(late.connect(server.endpoint(), kClinicOrigin));
+  late.send(hello(SignalingRole::guest, once, 0x84));
+  CHECK(late.read_message().code == SignalingErrorCode::expired);
+  CHECK_FALSE(late.read());
+  CHECK(late.close_code() == close_code::kVisitEnded);
 
   // An unlimited live share ends the moment its provider's connection goes.
   const ShareId many = fresh_visit_id();

@@ -436,6 +436,28 @@ TEST_CASE("the visit lookup decides who owns a visit and how many people it hold
   CHECK(relays(c, G2, visit_id(1), session_id(3), session_id(2), G));
 }
 
+TEST_CASE("a room with admits left (a live share's opens) admits no one more, and turns new guests away",
+          "[gateway][rooms][limits]") {
+  const VisitLookup lookup = [](ProviderId p, const VisitId& v) -> std::optional<RoomSettings> {
+    if (p == kAlice && v == visit_id(1)) return RoomSettings{kDefaultPeoplePerRoom, true, std::size_t{1}};
+    return std::nullopt;
+  };
+  Clinic c({}, lookup);
+  c.open(P, kAlice, visit_id(1), session_id(1), 1);
+  c.arrive(G, visit_id(1), session_id(2), 2, opaque(kGuestHelloBytes, 2));
+  c.arrive(G2, visit_id(1), session_id(3), 3, opaque(kGuestHelloBytes, 3));
+  c.admit(P, visit_id(1), session_id(2), G);  // the one open allowed
+  // The first leaves; the room has space, but no admits left.
+  REQUIRE_FALSE(c.on(G, end(visit_id(1), session_id(2))).empty());
+  auto out = c.on(P, to_guest(SignalingType::admit, visit_id(1), session_id(3), kProviderAcceptBytes));
+  CHECK(only_error(out, P) == SignalingErrorCode::not_allowed);
+  CHECK(c.rooms.room(visit_id(1))->find(session_id(3))->place == VisitRoom::Place::waiting);
+  out = c.on(X, hello(SignalingRole::guest, visit_id(1), session_id(5), 5));
+  CHECK(only_error(out, X) == SignalingErrorCode::expired);
+  CHECK(closed(out, X) == close_code::kVisitEnded);
+  CHECK_FALSE(touches(out, P));
+}
+
 TEST_CASE("a guest cannot spoof another sender in an envelope header", "[gateway][rooms]") {
   Clinic c;
   admitted_room(c);
