@@ -30,9 +30,6 @@ void tessera_bridge_set_backbuffer_size(int width, int height);
 void tessera_bridge_ready();
 // Something the client cannot recover from: show a message instead of the UI.
 void tessera_bridge_fail(const char* message);
-// Makes the canvas's WebGL2 context (opaque, desynchronized) before GLFW's
-// window takes it; 0 when the browser has no WebGL2.
-int tessera_bridge_make_canvas_context(void);
 
 // ---- The signaling WebSocket (text frames). Returns a handle; the close
 // callback runs once (code 1006 when the socket never opened). After

@@ -1260,16 +1260,6 @@ var TesseraBridge = {
     });
   },
 
-  // The canvas's WebGL2 context, made before GLFW asks (getContext then
-  // returns this one): opaque, so the compositor draws it without blending,
-  // and desynchronized, which Chromium presents without the culling fault a
-  // <video> over an ordinary WebGL canvas meets (docs/ARCHITECTURE.md, "Video").
-  tessera_bridge_make_canvas_context: function() {
-    return Module['canvas'].getContext('webgl2', {
-      alpha: false, desynchronized: true, antialias: false, depth: false, stencil: false,
-    }) ? 1 : 0;
-  },
-
   tessera_bridge_publish_a11y__deps: ['$TesseraLayer'],
   tessera_bridge_publish_a11y: function(json) {
     TesseraLayer.publish(JSON.parse(UTF8ToString(json)));
