@@ -21,7 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 
 import {
   LeakWatch, WAIT, createVisit, launchBrowser, makeClinic, openInChromium, patientJoins, providerSignsIn,
@@ -34,6 +34,18 @@ const PATIENT_NAME = 'Zoë Nakamura-Ødegård';
 const MB = 1000 * 1000;
 
 const watch = new LeakWatch();
+
+// Every test here shares one call: one that fails says what both pages did
+// lately (their console warnings, their signaling sockets), since the next
+// ones fail after it.
+const test = (name, fn) => nodeTest(name, async (t) => {
+  try {
+    await fn(t);
+  } catch (e) {
+    const lately = [provider, patient].map((d) => d?.log?.tail()).filter(Boolean).join('\n');
+    throw new Error(`${e.message}\nWhat the pages did lately:\n${lately}`, { cause: e });
+  }
+});
 let clinic;
 let gateway;
 let browser;

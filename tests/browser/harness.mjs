@@ -191,6 +191,39 @@ export function totpCode(base32Secret, nowMs = Date.now()) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+// What a Chromium page did lately, for the message of a test that fails:
+// its console warnings and errors (the client's own name a step and an
+// error, never content) and its signaling sockets' openings and closings
+// with how many messages went each way (never a payload). The last 60 lines
+// are kept, each stamped with the seconds since the page opened.
+export function keepPageLog(page, name) {
+  const start = Date.now();
+  const lines = [];
+  const add = (line) => {
+    lines.push(`${((Date.now() - start) / 1000).toFixed(1).padStart(7)} s ${name}: ${line}`);
+    if (lines.length > 60) lines.shift();
+  };
+  page.on('console', (m) => {
+    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('[.WebGL')) add(`${m.type()} ${m.text().slice(0, 200)}`);
+  });
+  page.on('crash', () => add('crashed'));
+  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) add('loaded'); });
+  const open = new Set();
+  page.on('websocket', (ws) => {
+    const counts = { sent: 0, received: 0 };
+    open.add(counts);
+    add('socket opened');
+    ws.on('framesent', () => { counts.sent += 1; });
+    ws.on('framereceived', () => { counts.received += 1; });
+    ws.on('close', () => {
+      open.delete(counts);
+      add(`socket closed after ${counts.sent} sent, ${counts.received} received`);
+    });
+  });
+  const now = () => [...open].map((c) => `\n${' '.repeat(9)} ${name}: socket open, ${c.sent} sent, ${c.received} received`);
+  return { tail: () => lines.join('\n') + now().join('') };
+}
+
 // Console errors and CSP violations a page reports: tests assert there are none.
 export function collectPageProblems(page) {
   const problems = [];
@@ -358,8 +391,11 @@ export async function openInChromium(browser, url, outDir, initScripts = [], bef
   for (const script of [recordPage, ...initScripts]) await page.addInitScript(script);
   if (beforeGoto) await beforeGoto(page);
   const problems = collectPageProblems(page);
+  const log = keepPageLog(page, new URL(url).hash ? 'guest' : 'provider');  // a link's holder is a guest
   await page.goto(url);
-  return { driver: chromiumDriver(page, outDir), page, context, problems };
+  const driver = chromiumDriver(page, outDir);
+  driver.log = log;
+  return { driver, page, context, problems };
 }
 
 // The same in a new page of a Firefox from launchFirefox (its one context).
