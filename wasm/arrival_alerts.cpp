@@ -1,7 +1,5 @@
 #include "wasm/arrival_alerts.hpp"
 
-#include <string>
-
 #include "wasm/bridge.hpp"
 
 namespace tessera::client {
@@ -23,9 +21,6 @@ void ArrivalAlerts::on_permission(void* user, int) {
 }
 
 void ArrivalAlerts::waiting_changed(std::size_t before, std::size_t now) {
-  // A count in the tab title: seen even when this tab is in the background.
-  const std::string title = now ? "(" + std::to_string(now) + ") Tessera" : "Tessera";
-  tessera_page_set_title(title.c_str());
   if (now <= before) return;
   tessera_page_announce("A patient is waiting.");
   tessera_sound_chime();

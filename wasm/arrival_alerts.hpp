@@ -1,8 +1,8 @@
 #pragma once
 // How the provider learns that a patient is waiting while looking at another
-// tab: the count in the tab title ("(1) Tessera"), a short chime (once a
-// button press has let the page make sound), and a system notification where
-// the provider allowed them. The notification says only "A patient is
+// tab: a short chime (once a button press has let the page make sound), a
+// system notification where the provider allowed them, and (TabTitle) the
+// count in the tab title. The notification says only "A patient is
 // waiting": it may show on a lock screen, so never a name. Everything runs
 // from the visit's socket callbacks, which a background tab still gets.
 #include <cstddef>

@@ -103,6 +103,12 @@ bool ClientApp::start() {
                                    static_cast<ClientApp*>(user)->request_frames();
                                    return false;
                                  });
+  // Back to this tab: draw, so what the chat shows counts as seen.
+  emscripten_set_visibilitychange_callback(this, false,
+                                           [](int, const EmscriptenVisibilityChangeEvent*, void* user) -> EM_BOOL {
+                                             static_cast<ClientApp*>(user)->request_frames();
+                                             return false;
+                                           });
   start_flow();  // first: a kiosk's text size decides the fonts
   fit_canvas();
   request_frames();

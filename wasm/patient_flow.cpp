@@ -123,6 +123,7 @@ void PatientFlow::on_visit_change() {
     if (said_reconnecting_) announce("The connection dropped. Reconnecting.");
     else announce(v.without_gateway() ? "The clinic's server restarted. Your call goes on." : "Connected again.");
   }
+  title_.show(visit_->unread());
   if (v.notes().size() > said_notes_) {
     said_notes_ = v.notes().size();
     announce("New message from your care team.");
@@ -266,6 +267,7 @@ void PatientFlow::draw_call(ui::Ui& ui) {
   }
   if (VisitChatDriver* chat = visit_->chat()) {
     chat_view_.draw(ui, *chat, care_team());
+    title_.show(visit_->unread());  // seen now, or not
   } else {
     chat_view_.hide();
   }

@@ -15,6 +15,7 @@
 #include "wasm/call_view.hpp"
 #include "wasm/chat_view.hpp"
 #include "wasm/local_media.hpp"
+#include "wasm/tab_title.hpp"
 #include "wasm/visit_driver.hpp"
 #include "wasm/visit/guest_visit.hpp"
 #include "wasm/widgets.hpp"
@@ -71,6 +72,7 @@ class PatientFlow {
   std::optional<VisitPhase> said_phase_;
   bool said_reconnecting_ = false;
   std::size_t said_notes_ = 0;
+  TabTitle title_;
   bool said_code_ = false;
   CallView call_view_;
   ChatView chat_view_;

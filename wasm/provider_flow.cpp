@@ -184,6 +184,7 @@ void ProviderFlow::on_visit_change() {
     alerts_.waiting_changed(said_waiting_, waiting);
     said_waiting_ = waiting;
   }
+  title_.show(waiting + visit_->unread());
   call_view_.announce(v, in_call_name_);
   const VisitPhase phase = v.phase();
   if (phase != said_phase_) {
@@ -308,6 +309,7 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
     }
     if (VisitChatDriver* chat = visit_->chat()) {
       chat_view_.draw(ui, *chat, in_call_name_);
+      title_.show(v.waiting().size() + visit_->unread());  // seen now, or not
     } else {
       chat_view_.hide();
     }

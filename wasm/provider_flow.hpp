@@ -28,6 +28,7 @@
 #include "wasm/kiosk_sender.hpp"
 #include "wasm/link_panel.hpp"
 #include "wasm/share_desk.hpp"
+#include "wasm/tab_title.hpp"
 #include "wasm/local_media.hpp"
 #include "wasm/chat_view.hpp"
 #include "wasm/visit_driver.hpp"
@@ -91,6 +92,7 @@ class ProviderFlow {
   CallView call_view_;
   ChatView chat_view_;
   ArrivalAlerts alerts_;
+  TabTitle title_;
   ShareDesk shares_{host_, redraw_};  // "Share a note or file"
 };
 

@@ -1,6 +1,7 @@
 #include "wasm/visit_chat_driver.hpp"
 
 #include <emscripten/eventloop.h>
+#include <emscripten/html5.h>
 #include <sodium.h>
 
 #include <chrono>
@@ -10,6 +11,11 @@
 namespace tessera::client {
 namespace {
 VisitTime now() { return std::chrono::steady_clock::now(); }
+
+bool page_hidden() {
+  EmscriptenVisibilityChangeEvent status{};
+  return emscripten_get_visibility_status(&status) == EMSCRIPTEN_RESULT_SUCCESS && status.hidden;
+}
 }  // namespace
 
 VisitChatDriver::VisitChatDriver(const SessionKeys& keys, int peer, bool opener, ReceivedFiles received,
@@ -126,6 +132,9 @@ void VisitChatDriver::on_channel_open(BrowserDataChannel& channel) {
 
 void VisitChatDriver::on_channel_message(BrowserDataChannel& channel, std::span<const std::uint8_t> bytes) {
   if (&channel == &chat_channel_) {
+    // A hidden tab shows nothing: what arrives now is unread (the count goes
+    // to the tab's title), until the page is drawn again with the chat open.
+    if (page_hidden()) chat_.set_seen(false);
     chat_.handle_chat_frame(bytes, now());
   } else if (&channel == &files_in_) {
     chat_.handle_file_frame(bytes, now());

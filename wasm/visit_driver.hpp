@@ -48,6 +48,8 @@ class VisitDriver final : SocketEvents, PeerEvents {
   [[nodiscard]] const ConnectionQuality& quality() const { return quality_; }
   // The call's chat and files, while a call's connection exists.
   [[nodiscard]] VisitChatDriver* chat() { return chat_.get(); }
+  // The chat messages not seen yet (none without a call).
+  [[nodiscard]] std::size_t unread() const { return chat_ ? chat_->chat().unread() : 0; }
   // A share's content on the call, while a share's call's connection exists.
   [[nodiscard]] ShareChannel* share() { return share_.get(); }
   // After an action on visit() (admit, leave, ...): do what it asks.

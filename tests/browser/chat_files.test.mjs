@@ -3,6 +3,7 @@
 // contexts, every step through the accessible DOM (the chat panel's log,
 // buttons, links, progress bars, the real <input>s).
 //   messages both ways in any script and emoji; sent, delivered, the time; the unread badge
+//   a message while the tab is hidden: unread, its count in the tab title until the tab is back
 //   Enter in the message field sends (not while an IME composes)
 //   the chat channel closed: what the patient writes waits, then arrives once;
 //     a message lost as the channel breaks is sent again after it reopens, once
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { after, before, test as nodeTest } from 'node:test';
 
 import {
-  LeakWatch, WAIT, createVisit, launchBrowser, makeClinic, openInChromium, patientJoins, providerSignsIn,
+  LeakWatch, POLL, WAIT, createVisit, launchBrowser, makeClinic, openInChromium, patientJoins, providerSignsIn,
   randomPng, recordSends, requiredEnv, startClinicGateway, until,
 } from './harness.mjs';
 
@@ -167,6 +168,35 @@ test('messages go both ways in any script and emoji, sent then delivered, with t
   assert.match(await entry(provider.page, reply).locator('.chat-meta').textContent(), new RegExp(`^${PATIENT_NAME}, \\d\\d:\\d\\d$`));
   await entry(patient.page, reply).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
   await patient.shot('chat-01-patient-messages');
+});
+
+// As a browser hides a tab behind another: document.hidden, its event, and
+// no animation frames (recordPage's __holdFrames); and back.
+const setTabHidden = (page, hidden) => page.evaluate((h) => {
+  if (h) {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    window.__holdFrames = true;
+  } else {
+    delete document.hidden;  // the document's own getters again
+    delete document.visibilityState;
+    window.__releaseFrames();
+  }
+  document.dispatchEvent(new Event('visibilitychange'));
+}, hidden);
+
+test('a message that arrives while the tab is hidden is unread, counted in the tab title until the tab is back', async () => {
+  assert.equal(await provider.page.title(), 'Tessera');
+  await setTabHidden(provider.page, true);
+  const asked = 'Posso mandar uma foto? 📷';
+  await say(patient.page, asked);
+  await entry(patient.page, asked).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
+  // No frame is drawn while hidden: the title comes from the channel's callback.
+  await provider.page.waitForFunction(() => document.title === '(1) Tessera', null, POLL);
+  await setTabHidden(provider.page, false);
+  await provider.page.waitForFunction(() => document.title === 'Tessera', null, POLL);
+  await provider.heading('Chat');
+  await entry(provider.page, asked).waitFor(WAIT);
 });
 
 test('Enter in the message field sends, as Send does, but not while an IME composes', async () => {
