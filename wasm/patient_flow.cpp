@@ -62,6 +62,7 @@ PatientFlow::PatientFlow(std::string link, std::function<void()> redraw, bool ki
       received_(kiosk ? ReceivedFiles::shown_only : ReceivedFiles::download),
       media_(redraw_),
       chat_view_(kiosk) {
+  if (!kiosk) title_.emplace();
   const auto parsed = visit_link_parse(link_);
   if (!parsed) {
     step_ = Step::bad_link;
@@ -123,7 +124,7 @@ void PatientFlow::on_visit_change() {
     if (said_reconnecting_) announce("The connection dropped. Reconnecting.");
     else announce(v.without_gateway() ? "The clinic's server restarted. Your call goes on." : "Connected again.");
   }
-  title_.show(visit_->unread());
+  if (title_) title_->show(visit_->unread());
   if (v.notes().size() > said_notes_) {
     said_notes_ = v.notes().size();
     announce("New message from your care team.");
@@ -267,7 +268,7 @@ void PatientFlow::draw_call(ui::Ui& ui) {
   }
   if (VisitChatDriver* chat = visit_->chat()) {
     chat_view_.draw(ui, *chat, care_team());
-    title_.show(visit_->unread());  // seen now, or not
+    if (title_) title_->show(visit_->unread());  // seen now, or not
   } else {
     chat_view_.hide();
   }

@@ -72,7 +72,7 @@ class PatientFlow {
   std::optional<VisitPhase> said_phase_;
   bool said_reconnecting_ = false;
   std::size_t said_notes_ = 0;
-  TabTitle title_;
+  std::optional<TabTitle> title_;  // none on a kiosk: KioskFlow keeps its own title
   bool said_code_ = false;
   CallView call_view_;
   ChatView chat_view_;

@@ -3,7 +3,8 @@
 // another tab ("(2) Tessera"): for a provider, the patients in the waiting
 // room; for both sides of a call, the chat messages not seen yet (a hidden
 // tab sees none). Updated from the visit's callbacks, which a background tab
-// still gets, and written only when the count changes.
+// still gets, and written only when the count changes. Not on a kiosk,
+// whose title is its own (KioskFlow).
 #include <cstddef>
 #include <optional>
 

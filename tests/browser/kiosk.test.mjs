@@ -197,6 +197,7 @@ test('a kiosk is enrolled, receives a sealed visit, holds it, and forgets it aft
   await untilStatus(provider.page, 'full body scan.bin',
     new RegExp(`^Not sent: ${PATIENT_NAME} is on a clinic tablet, which shows files of up to 32\\.0 MB\\.$`));
   assert.equal(await kioskPage.getByRole('button', { name: 'Accept full body scan.bin' }).count(), 0);
+  assert.equal(await kioskPage.title(), 'Tessera kiosk', 'a kiosk keeps its title: no unread count on it');
   await kiosk.shot('kiosk-08b-files');
 
   await provider.press('End visit');
