@@ -204,7 +204,8 @@ export function keepPageLog(page, name) {
     if (lines.length > 60) lines.shift();
   };
   page.on('console', (m) => {
-    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('[.WebGL')) add(`${m.type()} ${m.text().slice(0, 200)}`);
+    const noise = m.text().startsWith('[.WebGL');  // SwiftShader's performance notes
+    if ((m.type() === 'warning' || m.type() === 'error') && !noise) add(`${m.type()} ${m.text().slice(0, 200)}`);
   });
   page.on('crash', () => add('crashed'));
   page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) add('loaded'); });
