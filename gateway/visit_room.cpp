@@ -127,7 +127,7 @@ Outcome VisitRoom::guest_hello(ConnectionId connection, const SessionId& session
     return refuse(SignalingErrorCode::visit_full, "the waiting room is full", close_code::kVisitFull);
   // A live share opened as often as allowed: whoever skipped its open gets nothing more.
   if (admits_left_ && *admits_left_ == 0)
-    return refuse(SignalingErrorCode::expired, "no one more may be admitted", close_code::kVisitEnded);
+    return refuse(SignalingErrorCode::expired, "no more guests may be admitted here", close_code::kVisitEnded);
   Member g;
   g.session = session;
   g.connection = connection;
@@ -161,7 +161,7 @@ Outcome VisitRoom::admit(const SignalingMessage& msg, Time now, std::vector<Outb
   Member* g = find_mut(msg.session);
   if (!g || g->provider || g->place != Place::waiting)
     return refuse(SignalingErrorCode::not_allowed, "no such guest waiting");
-  if (admits_left_ && *admits_left_ == 0) return refuse(SignalingErrorCode::not_allowed, "no one more may be admitted");
+  if (admits_left_ && *admits_left_ == 0) return refuse(SignalingErrorCode::not_allowed, "no more guests may be admitted here");
   if (admitted_count() >= capacity_) return refuse(SignalingErrorCode::visit_full, "the visit is full");
   if (admits_left_) --*admits_left_;
   g->place = Place::admitted;
