@@ -177,6 +177,9 @@ void ProviderFlow::end_visit() {
   api_request("POST", "/api/visits/" + visit_id_ + "/end", "", csrf_, [](int, std::string_view) {});
 }
 
+// Patients waiting and chat messages not seen yet.
+void ProviderFlow::show_title() { title_.show(visit_->visit().waiting().size() + visit_->unread()); }
+
 void ProviderFlow::on_visit_change() {
   const ProviderVisit& v = visit_->visit();
   const std::size_t waiting = v.waiting().size();
@@ -184,7 +187,7 @@ void ProviderFlow::on_visit_change() {
     alerts_.waiting_changed(said_waiting_, waiting);
     said_waiting_ = waiting;
   }
-  title_.show(waiting + visit_->unread());
+  show_title();
   call_view_.announce(v, in_call_name_);
   const VisitPhase phase = v.phase();
   if (phase != said_phase_) {
@@ -309,7 +312,7 @@ void ProviderFlow::draw_visit(ui::Ui& ui) {
     }
     if (VisitChatDriver* chat = visit_->chat()) {
       chat_view_.draw(ui, *chat, in_call_name_);
-      title_.show(v.waiting().size() + visit_->unread());  // seen now, or not
+      show_title();  // seen now, or not
     } else {
       chat_view_.hide();
     }

@@ -63,6 +63,7 @@ class ProviderFlow {
   void open_visit();  // from visit_seed_
   void end_visit();
   void on_visit_change();
+  void show_title();
 
   void draw_sign_in(ui::Ui& ui);
   void draw_start(ui::Ui& ui);
