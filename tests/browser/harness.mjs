@@ -392,7 +392,8 @@ export async function openInChromium(browser, url, outDir, initScripts = [], bef
   for (const script of [recordPage, ...initScripts]) await page.addInitScript(script);
   if (beforeGoto) await beforeGoto(page);
   const problems = collectPageProblems(page);
-  const log = keepPageLog(page, new URL(url).hash ? 'guest' : 'provider');  // a link's holder is a guest
+  const where = new URL(url);  // a link's holder is a guest; the sign-in page is the provider's
+  const log = keepPageLog(page, where.hash ? 'guest' : where.pathname === '/' ? 'provider' : where.pathname);
   await page.goto(url);
   const driver = chromiumDriver(page, outDir);
   driver.log = log;
