@@ -14,10 +14,10 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 // No inline script and no eval: 'wasm-unsafe-eval' only lets the page compile
 // WebAssembly. Media and images may come from blob: (camera preview, received
 // files), fonts and images from data:, a frame from blob: only (a shared PDF
-// previewed); everything else is same-origin, and
-// nothing may frame the page.
+// previewed); everything else is same-origin (the one worker, the download
+// writer, included), and nothing may frame the page.
 inline constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; media-src 'self' blob:; frame-src blob:; font-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 

@@ -843,6 +843,54 @@ var TesseraBridge = {
       return id;
     },
     add: function(file) { return TesseraFiles.track(TesseraJs.add({ file: file, chain: Promise.resolve() })); },
+    // Bytes [offset, offset + length) of a picked file, in the module's heap
+    // (0 if the file ends early). One stream from the offset serves the reads
+    // that follow it, as a sending file asks: a slice per read costs the
+    // browser's file process far more. A read elsewhere (a resumption)
+    // starts a new stream there. Bytes outside the heap are wiped.
+    readAt: function(entry, offset, length) {
+      if (!entry.reader || entry.readAt !== offset) {
+        TesseraFiles.stopReading(entry);
+        entry.reader = entry.file.slice(offset).stream().getReader();
+        entry.readAt = offset;
+      }
+      var ptr = _malloc(Math.max(1, length)), filled = 0;
+      var step = function() {
+        if (filled === length) {
+          entry.readAt += length;
+          return ptr;
+        }
+        var piece = entry.carry;
+        entry.carry = null;
+        var next = piece ? Promise.resolve({ value: piece }) : entry.reader.read();
+        return next.then(function(r) {
+          if (r.done || !entry.reader) {
+            TesseraFiles.freeRead(ptr, filled);
+            TesseraFiles.stopReading(entry);
+            return 0;
+          }
+          var take = Math.min(r.value.length, length - filled);
+          HEAPU8.set(r.value.subarray(0, take), ptr + filled);
+          filled += take;
+          if (take < r.value.length) entry.carry = r.value.slice(take);
+          r.value.fill(0);
+          return step();
+        }, function(e) {
+          TesseraFiles.freeRead(ptr, filled);
+          throw e;
+        });
+      };
+      return step();
+    },
+    freeRead: function(ptr, length) {
+      HEAPU8.fill(0, ptr, ptr + length);
+      _free(ptr);
+    },
+    stopReading: function(entry) {
+      if (entry.reader) entry.reader.cancel().catch(function() {});
+      if (entry.carry) entry.carry.fill(0);
+      entry.reader = entry.carry = null;
+    },
     // An object URL for a picked file or a finished download (made once, revoked with the call).
     url: function(id) {
       var entry = TesseraJs.get(id);
@@ -890,12 +938,44 @@ var TesseraBridge = {
         });
       }).catch(function() {});
     },
+    // The download writer (web/download_worker.js), made on first use;
+    // ask() posts it a request and resolves when it is done, in order.
+    writer: null,
+    asked: 0,
+    answers: null,
+    ask: function(request, transfer) {
+      if (!TesseraFiles.writer) {
+        var tag = document.querySelector('script[data-download-worker]');
+        if (!tag || typeof Worker === 'undefined') return Promise.reject(new Error('no download writer'));
+        TesseraFiles.writer = new Worker(tag.dataset.downloadWorker);
+        TesseraFiles.answers = new Map();
+        TesseraFiles.writer.onmessage = function(e) {
+          var done = TesseraFiles.answers.get(e.data.n);
+          TesseraFiles.answers.delete(e.data.n);
+          if (done) done(e.data);
+        };
+      }
+      request.n = ++TesseraFiles.asked;
+      return new Promise(function(resolve, reject) {
+        TesseraFiles.answers.set(request.n, function(a) {
+          if (a.ok) resolve(); else reject(new Error('download writer: ' + a.error));
+        });
+        TesseraFiles.writer.postMessage(request, transfer || []);
+      });
+    },
+    // A download's file closed in the writer (once): it can be read or deleted.
+    closeWriter: function(entry) {
+      if (!entry.open) return Promise.resolve();
+      if (!entry.closed) entry.closed = TesseraFiles.ask({ op: 'close', id: entry.id });
+      return entry.closed;
+    },
     release: function(id) {
       var entry = TesseraJs.get(id);
       TesseraJs.remove(id);
       if (!entry) return;
       if (entry.url) URL.revokeObjectURL(entry.url);
-      if (entry.writable) entry.writable.abort().catch(function() {});
+      if (entry.open) TesseraFiles.closeWriter(entry).catch(function() {});
+      TesseraFiles.stopReading(entry);
       if (entry.parts) entry.parts.forEach(function(p) { p.fill(0); });
       entry.parts = null;
       entry.dead = true;
@@ -906,7 +986,9 @@ var TesseraBridge = {
       // This page's folder goes; the next call makes a new one.
       var page = TesseraFiles.page;
       TesseraFiles.page = null;
-      if (page) page.then(function(dir) {
+      // The writer closes every file first: an open one cannot be deleted.
+      var closed = TesseraFiles.writer ? TesseraFiles.ask({ op: 'closeAll' }) : Promise.resolve();
+      if (page) Promise.all([page, closed]).then(function(r) { return r[0]; }).then(function(dir) {
         return navigator.storage.getDirectory().then(function(root) {
           return root.getDirectoryHandle(TesseraFiles.DIR);
         }).then(function(all) { return all.removeEntry(dir.name, { recursive: true }); });
@@ -914,31 +996,27 @@ var TesseraBridge = {
     },
   },
 
-  tessera_file_read__deps: ['$TesseraJs', 'malloc', 'free'],
+  tessera_file_read__deps: ['$TesseraJs', '$TesseraFiles'],
   tessera_file_read: function(id, offset, length, user, token, onRead) {
     var entry = TesseraJs.get(id);
-    var reply = function(bytes) {
-      if (TesseraJs.get(id) !== entry) return;
-      if (!bytes) return {{{ makeDynCall('vidii', 'onRead') }}}(user, token, 0, -1);
-      var ptr = _malloc(Math.max(1, bytes.length));
-      HEAPU8.set(bytes, ptr);
+    if (!entry) return;
+    var reply = function(ptr) {
+      if (TesseraJs.get(id) !== entry) return ptr && TesseraFiles.freeRead(ptr, length);
+      if (!ptr) return {{{ makeDynCall('vidii', 'onRead') }}}(user, token, 0, -1);
       try {
-        {{{ makeDynCall('vidii', 'onRead') }}}(user, token, ptr, bytes.length);
+        {{{ makeDynCall('vidii', 'onRead') }}}(user, token, ptr, length);
       } finally {
-        HEAPU8.fill(0, ptr, ptr + bytes.length);
-        _free(ptr);
-        bytes.fill(0);
+        TesseraFiles.freeRead(ptr, length);
       }
     };
-    if (!entry) return;
-    // Reads overlap; their bytes go to C++ in the order asked.
-    var read = entry.file.slice(offset, offset + length).arrayBuffer();
-    read.catch(function() {});  // handled below, in turn
-    entry.chain = entry.chain.then(function() { return read; }).then(function(buffer) {
-      reply(buffer.byteLength === length ? new Uint8Array(buffer) : null);
-    }, function(e) {
-      TesseraJs.warn('file read', e);
-      reply(null);
+    // Reads come in file order; their bytes go to C++ in the order asked.
+    entry.chain = entry.chain.then(function() {
+      if (TesseraJs.get(id) !== entry) return;
+      return TesseraFiles.readAt(entry, offset, length).then(reply, function(e) {
+        TesseraJs.warn('file read', e);
+        TesseraFiles.stopReading(entry);
+        reply(0);
+      });
     });
   },
 
@@ -949,58 +1027,59 @@ var TesseraBridge = {
   tessera_download_open: function(name, mediaType, inMemory, user, onWritten) {
     var entry = { name: UTF8ToString(name), type: UTF8ToString(mediaType), parts: null };
     var id = TesseraFiles.track(TesseraJs.add(entry));
+    entry.id = id;
     entry.written = function(ok) {
       if (TesseraJs.get(id) === entry) {{{ makeDynCall('vii', 'onWritten') }}}(user, ok);
     };
     if (inMemory) {  // a kiosk: never on the device
       entry.parts = [];
-      entry.chain = Promise.resolve();
+      entry.ready = entry.chain = Promise.resolve();
       return id;
     }
     // A random name in the private directory: never the file's own name.
     var slot = TesseraFiles.randomName();
-    entry.chain = TesseraFiles.directory().then(function(dir) {
+    entry.ready = TesseraFiles.directory().then(function(dir) {
       entry.dir = dir;
       entry.slot = slot;
       return dir.getFileHandle(slot, { create: true });
     }).then(function(handle) {
       entry.handle = handle;
-      return handle.createWritable();
-    }).then(function(writable) {
-      if (entry.dead) return writable.abort();
-      entry.writable = writable;
+      return TesseraFiles.ask({ op: 'open', id: id, file: handle });
+    }).then(function() {
+      entry.open = true;
+      if (entry.dead) TesseraFiles.closeWriter(entry).catch(function() {});
     }, function() {
-      entry.parts = [];  // no private file system here: Blob parts
+      entry.parts = [];  // no private file system or writer here: Blob parts
     });
+    entry.chain = entry.ready;
     return id;
   },
 
-  tessera_download_write__deps: ['$TesseraJs'],
+  // Writes do not wait for each other: the writer takes them in order, and
+  // a write is confirmed only once it is on disk.
+  tessera_download_write__deps: ['$TesseraJs', '$TesseraFiles'],
   tessera_download_write: function(id, bytes, size) {
     var entry = TesseraJs.get(id);
     if (!entry) return;
     var copy = HEAPU8.slice(bytes, bytes + size);
-    entry.chain = entry.chain.then(function() {
-      if (entry.dead) return;
+    entry.chain = entry.ready.then(function() {
+      if (entry.dead) return copy.fill(0);
       if (entry.parts) return entry.parts.push(copy);
-      return entry.writable.write(copy).then(function() { copy.fill(0); });
+      return TesseraFiles.ask({ op: 'write', id: id, bytes: copy.buffer }, [copy.buffer]);  // the writer wipes it
     }).then(function() { entry.written(1); }, function(e) {
       TesseraJs.warn('download write', e);
       entry.written(0);
     });
   },
 
-  tessera_download_finish__deps: ['$TesseraJs', '$TesseraChat'],
+  tessera_download_finish__deps: ['$TesseraJs', '$TesseraChat', '$TesseraFiles'],
   tessera_download_finish: function(id) {
     var entry = TesseraJs.get(id);
     if (!entry) return;
     entry.chain = entry.chain.then(function() {
       if (entry.dead) return null;
       if (entry.parts) return new Blob(entry.parts, { type: entry.type });
-      return entry.writable.close().then(function() {
-        entry.writable = null;
-        return entry.handle.getFile();
-      });
+      return TesseraFiles.closeWriter(entry).then(function() { return entry.handle.getFile(); });
     }).then(function(blob) {
       if (!blob || entry.dead) return;
       if (entry.parts) entry.parts.forEach(function(p) { p.fill(0); });  // the Blob holds its own copy
@@ -1014,10 +1093,12 @@ var TesseraBridge = {
   tessera_download_abort: function(id) {
     var entry = TesseraJs.get(id);
     if (!entry) return;
+    TesseraFiles.release(id);
     entry.chain.then(function() {
+      return TesseraFiles.closeWriter(entry);
+    }).then(function() {
       if (entry.dir && entry.slot) return entry.dir.removeEntry(entry.slot);
     }).catch(function() {});
-    TesseraFiles.release(id);
   },
 
   // ---- the gateway's /api/ (same origin: the session cookie goes along)

@@ -31,7 +31,7 @@ VERIFY = [sys.executable, str(SOURCE / "tools" / "verify-assets")]
 def stage_small_client(stage: Path) -> None:
     """The real page shell from web/ with small stand-ins for the built files."""
     (stage / "fonts").mkdir(parents=True)
-    for name in ("index.html", "loader.js", "style.css"):
+    for name in ("index.html", "loader.js", "style.css", "download_worker.js"):
         shutil.copy(SOURCE / "web" / name, stage / name)
     (stage / "tessera.js").write_text("var createTessera = () => {};\n")
     (stage / "tessera.wasm").write_bytes(b"\0asm\1\0\0\0" + bytes(range(256)) * 64)

@@ -9,8 +9,10 @@
 //     a message lost as the channel breaks is sent again after it reopens, once
 //   a file offer declined: no chunk moves; a picture accepted: previewed on both sides
 //   a 50 MB random file arrives byte-identical (SHA-256 of the saved download),
-//     with progress, speed and time left on both sides
-//   cancel mid-way on the sender's side and on the receiver's
+//     with progress, speed and time left on both sides, written to the
+//     private file system as it came (not held in the page)
+//   cancel mid-way on the sender's side and on the receiver's (the part
+//     received is deleted from the private file system)
 //   the files channel closed mid-transfer and made again: the file completes
 //     and no chunk held before the break is sent again (counted)
 //   a chunk tampered with, duplicated or dropped on the way: refused, both sides told
@@ -117,6 +119,21 @@ async function save(page, file) {
     page.getByRole('link', { name: `Save ${file.name}` }).click(),
   ]);
   return download.path();
+}
+
+// The sizes of the downloads a page holds in its origin's private file
+// system (each page's folder of tessera-downloads/).
+function downloadsOnDisk(page) {
+  return page.evaluate(async () => {
+    const sizes = [];
+    const root = await navigator.storage.getDirectory();
+    const all = await root.getDirectoryHandle('tessera-downloads').catch(() => null);
+    if (!all) return sizes;
+    for await (const folder of all.values()) {
+      for await (const file of folder.values()) sizes.push((await file.getFile()).size);
+    }
+    return sizes;
+  });
 }
 
 before(async () => {
@@ -318,6 +335,8 @@ test('a 50 MB random file arrives byte-identical, with progress, speed and time 
   await waitStatus(patient.page, big, /^Sent\.$/);
   const saved = await save(provider.page, big);
   assert.equal(await sha256Of(saved), big.sha256, 'the saved download is the file');
+  // Written to disk as it came (the download writer), not kept in the page.
+  assert.ok((await downloadsOnDisk(provider.page)).includes(big.size), 'the download is in the private file system');
   const sent = (await chunkSends(patient.page)).length;
   assert.ok(sent >= Math.ceil(big.size / 64512), `every chunk sent (${sent})`);
 });
@@ -327,6 +346,7 @@ test('cancel mid-way, on the sender side and on the receiver side', async () => 
     const file = randomFile(`cancelled by the ${who}.bin`, 20 * MB);
     const canceller = who === 'sender' ? sender : receiver;
     const other = who === 'sender' ? receiver : sender;
+    const onDisk = (await downloadsOnDisk(receiver.page)).length;
     await pick(sender.page, file);
     await holdAcks(receiver, 2);
     await receiver.page.getByRole('button', { name: `Accept ${file.name}` }).click();
@@ -336,6 +356,7 @@ test('cancel mid-way, on the sender side and on the receiver side', async () => 
     await releaseAcks(receiver);
     await waitStatus(other.page, file, /stopped this file\.$/);
     assert.equal(await receiver.page.getByRole('link', { name: `Save ${file.name}` }).count(), 0);
+    await until(async () => (await downloadsOnDisk(receiver.page)).length === onDisk, `${file.name}: the part received deleted`);
     assert.ok((await chunkSends(sender.page)).length < Math.ceil(file.size / 64512) * 4, 'the sender stopped');
   }
 });

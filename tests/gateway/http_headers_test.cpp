@@ -14,7 +14,7 @@ TEST_CASE("security_headers_are_exactly_the_documented_policies", "[gateway][htt
   Response res{http::status::ok, 11};
   set_security_headers(res);
   CHECK(res["Content-Security-Policy"] ==
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; "
         "img-src 'self' data: blob:; media-src 'self' blob:; frame-src blob:; font-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   CHECK(res["Referrer-Policy"] == "no-referrer");

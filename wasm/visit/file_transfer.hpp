@@ -8,8 +8,10 @@
 //
 // Memory stays bounded by a window, whatever the file's size: an upload has
 // at most kFileWindowChunks chunks sent but not acknowledged (the receiver
-// acknowledges chunks only once they are written), and at most
-// kFileReadsInFlight reads of the file outstanding.
+// acknowledges chunks only once they are written, so its writes in flight
+// are bounded too), and at most kFileReadsInFlight reads of the file
+// outstanding. The window is wide enough that acknowledgements, a write
+// away on a busy machine, never leave the channel idle.
 //
 // The file moves in blocks of kFileBlockChunks chunks: one read of the file
 // per block on the sender, one write to the download (and one ack) per block
@@ -32,9 +34,12 @@
 
 namespace tessera::client {
 
-inline constexpr std::uint32_t kFileWindowChunks = 128;      // 8 MiB of 64512-byte chunks
+inline constexpr std::uint32_t kFileWindowChunks = 256;      // 16 MiB of 64512-byte chunks
 inline constexpr std::uint32_t kFileBlockChunks = 16;        // ~1 MiB a read and a write
-inline constexpr std::uint32_t kFileReadsInFlight = 2;
+inline constexpr std::uint32_t kFileReadsInFlight = 4;
+// Sealed chunks kept ready beside the channel's own buffer: enough that a
+// drained channel finds its next megabyte waiting while the reads catch up.
+inline constexpr std::uint32_t kFileSealedAhead = 2 * kFileBlockChunks;
 inline constexpr std::size_t kFileHighWaterBytes = 1 << 20;  // RTCDataChannel.bufferedAmount
 inline constexpr std::size_t kFileLowWaterBytes = 256 << 10; // bufferedAmountLowThreshold
 

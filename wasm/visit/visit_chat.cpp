@@ -370,7 +370,7 @@ void VisitChat::set_seen(bool seen) {
 // the file being sent, and the download
 
 std::optional<FileRead> VisitChat::poll_read() {
-  if (!files_open_ || file_out_.size() >= kFileBlockChunks) return std::nullopt;
+  if (!files_open_ || file_out_.size() >= kFileSealedAhead) return std::nullopt;
   for (auto& e : entries_) {
     if (!e.file || !e.file->upload || e.file->step != TransferStep::moving) continue;
     if (auto chunk = e.file->upload->next_read()) return FileRead{e.id, e.file->source, *chunk};

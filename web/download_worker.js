@@ -1,0 +1,62 @@
+// The download writer: a dedicated worker of the page that writes received
+// files to the origin's private file system through synchronous access
+// handles. Those exist only in workers, and they write from this process:
+// no round trip to the browser's file process for every block, which is
+// what held a download in the page's own FileSystemWritableFileStream to
+// one block at a time (docs/ARCHITECTURE.md, "Downloads").
+//
+// web/bridge.js asks, in order; each request is answered in order with
+// { n, ok } (and an error's name, never content):
+//   { op: 'open', id, file }   file: a FileSystemFileHandle (created empty by the page)
+//   { op: 'write', id, bytes } bytes: an ArrayBuffer, transferred; appended, then wiped
+//   { op: 'close', id }        flushed and closed: the page may read or delete the file
+//   { op: 'closeAll' }         every file closed (the call ended)
+'use strict';
+
+var files = new Map();  // id -> { handle: FileSystemSyncAccessHandle, at: bytes written }
+var queue = Promise.resolve();
+
+function failure(name) {
+  var error = new Error(name);
+  error.name = name;
+  return error;
+}
+
+var ops = {
+  open: function(m) {
+    return m.file.createSyncAccessHandle().then(function(handle) {
+      files.set(m.id, { handle: handle, at: 0 });
+    });
+  },
+  write: function(m) {
+    var bytes = new Uint8Array(m.bytes);
+    try {
+      var f = files.get(m.id);
+      if (!f) throw failure('NotOpen');
+      var wrote = f.handle.write(bytes, { at: f.at });
+      if (wrote !== bytes.length) throw failure('ShortWrite');
+      f.at += wrote;
+    } finally {
+      bytes.fill(0);
+    }
+  },
+  close: function(m) {
+    var f = files.get(m.id);
+    files.delete(m.id);
+    if (!f) return;
+    f.handle.flush();
+    f.handle.close();
+  },
+  closeAll: function() {
+    files.forEach(function(f, id) { ops.close({ id: id }); });
+  },
+};
+
+onmessage = function(e) {
+  var m = e.data;
+  queue = queue.then(function() { return ops[m.op](m); }).then(function() {
+    postMessage({ n: m.n, ok: true });
+  }, function(error) {
+    postMessage({ n: m.n, ok: false, error: String((error && error.name) || 'Error') });
+  });
+};
