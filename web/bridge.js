@@ -849,22 +849,23 @@ var TesseraBridge = {
     // browser's file process far more. A read elsewhere (a resumption)
     // starts a new stream there. Bytes outside the heap are wiped.
     readAt: function(entry, offset, length) {
-      if (!entry.reader || entry.readAt !== offset) {
+      if (!entry.reader || entry.readerAt !== offset) {
         TesseraFiles.stopReading(entry);
         entry.reader = entry.file.slice(offset).stream().getReader();
-        entry.readAt = offset;
+        entry.readerAt = offset;
       }
       var ptr = _malloc(Math.max(1, length)), filled = 0;
       var step = function() {
         if (filled === length) {
-          entry.readAt += length;
+          entry.readerAt += length;
           return ptr;
         }
         var piece = entry.carry;
         entry.carry = null;
         var next = piece ? Promise.resolve({ value: piece }) : entry.reader.read();
         return next.then(function(r) {
-          if (r.done || !entry.reader) {
+          if (r.done || !entry.reader) {  // the file ended early, or the read was stopped
+            if (r.value) r.value.fill(0);
             TesseraFiles.freeRead(ptr, filled);
             TesseraFiles.stopReading(entry);
             return 0;
@@ -941,6 +942,7 @@ var TesseraBridge = {
     // The download writer (web/download_worker.js), made on first use;
     // ask() posts it a request and resolves when it is done, in order.
     writer: null,
+    broken: false,
     asked: 0,
     answers: null,
     ask: function(request, transfer) {
@@ -954,7 +956,17 @@ var TesseraBridge = {
           TesseraFiles.answers.delete(e.data.n);
           if (done) done(e.data);
         };
+        // A writer that failed to load or broke answers nothing more: what
+        // waits fails now (a download not yet open falls back to Blob parts).
+        TesseraFiles.writer.onerror = function(e) {
+          e.preventDefault();
+          TesseraFiles.broken = true;
+          var waiting = TesseraFiles.answers;
+          TesseraFiles.answers = new Map();
+          waiting.forEach(function(done) { done({ ok: false, error: 'WriterFailed' }); });
+        };
       }
+      if (TesseraFiles.broken) return Promise.reject(new Error('download writer: WriterFailed'));
       request.n = ++TesseraFiles.asked;
       return new Promise(function(resolve, reject) {
         TesseraFiles.answers.set(request.n, function(a) {
