@@ -27,7 +27,7 @@ import path from 'node:path';
 import { after, before, test as nodeTest } from 'node:test';
 
 import {
-  LeakWatch, POLL, WAIT, createVisit, launchBrowser, makeClinic, openInChromium, patientJoins, providerSignsIn,
+  LeakWatch, POLL, WAIT, createVisit, downloadsOnDisk, launchBrowser, makeClinic, openInChromium, patientJoins, providerSignsIn,
   randomPng, recordSends, requiredEnv, startClinicGateway, until,
 } from './harness.mjs';
 
@@ -119,21 +119,6 @@ async function save(page, file) {
     page.getByRole('link', { name: `Save ${file.name}` }).click(),
   ]);
   return download.path();
-}
-
-// The sizes of the downloads a page holds in its origin's private file
-// system (each page's folder of tessera-downloads/).
-function downloadsOnDisk(page) {
-  return page.evaluate(async () => {
-    const sizes = [];
-    const root = await navigator.storage.getDirectory();
-    const all = await root.getDirectoryHandle('tessera-downloads').catch(() => null);
-    if (!all) return sizes;
-    for await (const folder of all.values()) {
-      for await (const file of folder.values()) sizes.push((await file.getFile()).size);
-    }
-    return sizes;
-  });
 }
 
 before(async () => {

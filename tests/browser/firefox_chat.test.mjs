@@ -4,7 +4,8 @@
 // the chat panel.
 //   messages both ways, with emoji and other scripts, delivered
 //   the patient (Firefox) sends a small file; the provider accepts and saves it: the same bytes
-//   the provider sends a picture; the patient (Firefox) accepts it and sees it previewed
+//   the provider sends a picture; the patient (Firefox) accepts it and sees it previewed,
+//     written to Firefox's private file system by the client's download writer
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  WAIT, createVisit, launchBrowser, launchFirefox, makeClinic, openInFirefox, patientJoins, providerSignsIn,
+  WAIT, createVisit, downloadsOnDisk, launchBrowser, launchFirefox, makeClinic, openInFirefox, patientJoins, providerSignsIn,
   randomPng, requiredEnv, startClinicGateway,
 } from './harness.mjs';
 
@@ -101,6 +102,7 @@ test('chat and a small file between a provider in Chromium and a patient in Fire
     const img = document.querySelector('#chat-layer img[alt="Picture: swelling.png"]');
     return !!img && img.complete && img.naturalWidth === 16;
   });
+  assert.ok((await downloadsOnDisk(page)).includes(png.length), 'Firefox wrote it to its private file system');
   await patient.shot('firefox-chat-01-patient');
   await page.close();
 });

@@ -756,6 +756,22 @@ export class LeakWatch {
 
 // A real PNG of side x side random pixels (stored, not compressed): a
 // picture that previews and whose bytes are all random.
+// The sizes of the received files a page holds in its origin's private file
+// system (each page's folder of tessera-downloads/, where the client's
+// download writer puts them). A Playwright or a Puppeteer page.
+export function downloadsOnDisk(page) {
+  return page.evaluate(async () => {
+    const sizes = [];
+    const root = await navigator.storage.getDirectory();
+    const all = await root.getDirectoryHandle('tessera-downloads').catch(() => null);
+    if (!all) return sizes;
+    for await (const folder of all.values()) {
+      for await (const file of folder.values()) sizes.push((await file.getFile()).size);
+    }
+    return sizes;
+  });
+}
+
 export function randomPng(side) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
