@@ -18,6 +18,10 @@ using TesseraKeyFn = int (*)(void* user, std::uint32_t id, const char* key, int 
 // Installs the accessible DOM layer and the keyboard guard; the callbacks
 // run from DOM event handlers (a click, an input event or a key on a mirror element).
 void tessera_bridge_init(void* user, TesseraActivateFn on_activate, TesseraTextFn on_text, TesseraKeyFn on_key);
+// After glfwInit: GLFW's gamepad listeners go (Tessera takes no gamepad
+// input, and while a page listens Chromium polls the gamepads 60 times a
+// second in the browser's process, for as long as the page lives).
+void tessera_bridge_ignore_gamepads();
 // Replaces the DOM layer's contents with this JSON list of nodes (see
 // wasm/accessibility_tree.hpp); positions are in canvas backbuffer pixels.
 void tessera_bridge_publish_a11y(const char* json);

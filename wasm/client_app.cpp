@@ -67,6 +67,7 @@ bool ClientApp::start() {
     tessera_bridge_fail("This browser could not start the Tessera window.");
     return false;
   }
+  tessera_bridge_ignore_gamepads();
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);  // WebGL2
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);

@@ -1353,6 +1353,12 @@ var TesseraBridge = {
     });
   },
 
+  tessera_bridge_ignore_gamepads__deps: ['$GLFW'],
+  tessera_bridge_ignore_gamepads: function() {
+    window.removeEventListener('gamepadconnected', GLFW.onGamepadConnected, true);
+    window.removeEventListener('gamepaddisconnected', GLFW.onGamepadDisconnected, true);
+  },
+
   tessera_bridge_publish_a11y__deps: ['$TesseraLayer'],
   tessera_bridge_publish_a11y: function(json) {
     TesseraLayer.publish(JSON.parse(UTF8ToString(json)));

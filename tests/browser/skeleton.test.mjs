@@ -208,7 +208,7 @@ test('typing, Backspace and Tab reach the DOM layer, not the canvas', async () =
   await page.close();
 });
 
-test('an idle screen draws no frames', async () => {
+test('an idle screen draws no frames and polls nothing', async () => {
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__framesRequested = 0;
@@ -232,6 +232,12 @@ test('an idle screen draws no frames', async () => {
   assert.ok(before > 0, 'the client did draw');
   await page.waitForTimeout(1000);
   assert.equal(await frames(), before, 'no frames while nothing changes');
+  // Nor does the page listen for gamepads: while one does, Chromium polls
+  // them 60 times a second in the browser's process (GLFW adds listeners).
+  const cdp = await page.context().newCDPSession(page);
+  const { result: window } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: window.objectId });
+  assert.deepEqual(listeners.map((l) => l.type).filter((t) => t.startsWith('gamepad')), [], 'no gamepad listeners');
   // Input wakes it up again.
   await page.getByRole('textbox', { name: 'Login' }).fill('Ana');
   await page.waitForFunction((n) => window.__framesRequested > n, before);
