@@ -47,8 +47,16 @@ var ops = {
     f.handle.flush();
     f.handle.close();
   },
-  closeAll: function() {
-    files.forEach(function(f, id) { ops.close({ id: id }); });
+  closeAll: function() {  // each one, even if another fails
+    var failed = null;
+    files.forEach(function(f, id) {
+      try {
+        ops.close({ id: id });
+      } catch (error) {
+        failed = failed || error;
+      }
+    });
+    if (failed) throw failed;
   },
 };
 
