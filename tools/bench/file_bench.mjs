@@ -18,7 +18,9 @@
 // Budget: encrypted >= 90% of raw on the call's connection. During the
 // encrypted transfer it samples, every 250 ms, each page's JS heap (CDP
 // Performance.getMetrics JSHeapUsedSize) and WebAssembly memory (the
-// module's Memory.buffer.byteLength), and prints the peaks. Not a test:
+// module's Memory.buffer.byteLength), and prints the peaks (the receiver's
+// download writer, a worker, is not sampled: it holds at most the window's
+// blocks, 16 MiB, written but not yet confirmed). Not a test:
 // exits 0 whatever the figures (1 on errors). It builds nothing; it needs
 //   cmake --preset wasm && cmake --build build/wasm                 (the client: build/wasm/web)
 //   cmake --preset native && cmake --build build/native --target tessera-gateway
