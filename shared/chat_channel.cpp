@@ -44,7 +44,7 @@ Result<std::vector<std::uint8_t>, ChatError> chat_seal(ChatSender& s, ChatKind k
   return out;
 }
 
-Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m) {
+Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m, ChatGaps gaps) {
   if (m.size() < kChatMinBytes || m.size() > kChatMaxBytes) return ChatError::bad_size;
   const std::size_t padded = m.size() - kChatHeaderBytes - kAeadTagBytes;
   if (!pad_size(padded - 1, kChatMaxBucket) || *pad_size(padded - 1, kChatMaxBucket) != padded)
@@ -52,7 +52,7 @@ Result<ChatMessage, ChatError> chat_open(ChatReceiver& r, ByteSpan m) {
   if (m[0] != kProtocolVersion) return ChatError::bad_version;
   const std::uint64_t seq = load_be64(&m[1]);
   if (seq < r.next_seq) return ChatError::replayed;
-  if (seq > r.next_seq) return ChatError::gap;
+  if (seq > r.next_seq && gaps == ChatGaps::refuse) return ChatError::gap;
 
   SecretBuffer plain(padded);
   if (!open_sealed(r.key, seq, m, plain)) return ChatError::forged;

@@ -64,8 +64,17 @@ struct ChatMessage {
   ChatKind kind = ChatKind::text;
   SecretBuffer body;
 };
+// What a receiver does with an authentic frame above the next expected seq.
+// refuse: `gap`, the strict rule of §9. skip: take it and jump past the frames
+// that never arrived (a sender keeps a bounded number of frames to send again
+// after a reopen, so a long break can lose some for good); a frame that is
+// not authentic at its seq is still `forged`, and the receiver does not move.
+// How many it skipped shows in how far next_seq moved (an authentic frame
+// with bad content is consumed too).
+enum class ChatGaps { refuse, skip };
 // The receiver advances only on success.
-[[nodiscard]] Result<ChatMessage, ChatError> chat_open(ChatReceiver& receiver, ByteSpan frame);
+[[nodiscard]] Result<ChatMessage, ChatError> chat_open(ChatReceiver& receiver, ByteSpan frame,
+                                                       ChatGaps gaps = ChatGaps::refuse);
 
 // Whether a frame chat_open refused as `replayed` is one this receiver
 // already took, sent again (after a data channel reopened, the sender

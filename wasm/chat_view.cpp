@@ -31,6 +31,7 @@ const char* delivery_words(Delivery d) {
     case Delivery::waiting: return "Waiting for the connection";
     case Delivery::sent: return "Sent";
     case Delivery::delivered: return "Delivered";
+    case Delivery::lost: return "Not delivered: the connection lost it. Send it again";
   }
   return "";
 }
@@ -157,6 +158,7 @@ void ChatView::draw_panel(ui::Ui& ui, VisitChatDriver& driver) {
   chat.set_seen(open_);
   if (!chat.chat_open()) ui::paragraph(ui, "The chat is reconnecting. What you write is sent once it is back.");
   if (chat.rejected()) ui::paragraph(ui, "Something arrived that failed its checks, and was dropped.");
+  if (chat.skipped()) ui::paragraph(ui, "Some messages may be missing: the connection lost them. Ask if something is unclear.");
   if (!open_) return hide();
 
   const float width = ImGui::CalcItemWidth();

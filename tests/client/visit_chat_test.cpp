@@ -278,17 +278,30 @@ TEST_CASE("chat: frames sent again that already arrived are dropped quietly; cha
   CHECK(call.provider.chat.duplicates() == 1);
   CHECK(call.provider.chat.entries().size() == 2);
 
-  // A frame lost beyond what the sender keeps: the next one is a gap, reported.
+  // A frame lost for good: the next one is taken, the loss is reported to
+  // both people (the receipt names the lost frame), and the chat goes on.
   REQUIRE(call.guest.chat.send_text("dropped", call.now) == SendRefusal::none);
   Call::collect(call.guest);
   call.guest.chat_wire.clear();
   REQUIRE(call.guest.chat.send_text("after the drop", call.now) == SendRefusal::none);
   call.settle();
-  CHECK(call.provider.chat.rejected() == 3);
-  CHECK(call.provider.chat.entries().size() == 2);
+  CHECK(call.provider.chat.rejected() == 2);
+  CHECK(call.provider.chat.skipped() == 1);
+  REQUIRE(call.provider.chat.entries().size() == 3);
+  CHECK(call.provider.chat.entries()[2].text == "after the drop");
+  const auto& sent = call.guest.chat.entries();
+  REQUIRE(sent.size() == 4);
+  CHECK(sent[2].text == "dropped");
+  CHECK(sent[2].delivery == Delivery::lost);
+  CHECK(sent[3].delivery == Delivery::delivered);
+  REQUIRE(call.guest.chat.send_text("and on", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.provider.chat.entries().back().text == "and on");
+  CHECK(call.guest.chat.entries()[2].delivery == Delivery::lost);  // later receipts do not claim it
 }
 
-TEST_CASE("chat: what is kept to send again is bounded; a frame lost beyond it is a reported gap", "[chat]") {
+TEST_CASE("chat: what is kept to send again is bounded; frames lost beyond it are skipped, and both people told",
+          "[chat]") {
   Call call;
   call.open_all();
   for (std::size_t i = 0; i < kChatMaxUnconfirmed + 10; ++i)
@@ -299,9 +312,61 @@ TEST_CASE("chat: what is kept to send again is bounded; a frame lost beyond it i
   for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_closed();
   for (Side* s : {&call.provider, &call.guest}) s->chat.handle_chat_open();
   call.settle();
-  // The ten oldest were not kept: what follows them is a gap, refused and reported, never shown.
-  CHECK(call.provider.chat.entries().empty());
-  CHECK(call.provider.chat.rejected() == kChatMaxUnconfirmed);
+  // The ten oldest were not kept: skipped. The rest show, once, in order.
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.provider.chat.skipped() == 10);
+  REQUIRE(call.provider.chat.entries().size() == kChatMaxUnconfirmed);
+  CHECK(call.provider.chat.entries().front().text == "m10");
+  const auto& sent = call.guest.chat.entries();
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    CAPTURE(i);
+    CHECK(sent[i].delivery == (i < 10 ? Delivery::lost : Delivery::delivered));
+  }
+  CHECK(call.guest.chat.unconfirmed() < kChatReceiptEvery);  // its receipts of the provider's receipts
+  // Both ways still work.
+  REQUIRE(call.provider.chat.send_text("still here?", call.now) == SendRefusal::none);
+  REQUIRE(call.guest.chat.send_text("yes", call.now) == SendRefusal::none);
+  call.settle();
+  CHECK(call.guest.chat.entries().back().text == "still here?");
+  CHECK(call.provider.chat.entries().back().text == "yes");
+  CHECK(call.guest.chat.entries()[kChatMaxUnconfirmed + 9].delivery == Delivery::delivered);
+}
+
+TEST_CASE("chat: frames that show nothing get receipts too, so what a long download keeps stays small", "[chat]") {
+  Call call;
+  call.open_all();
+  // 100 blocks: 101 acks from the guest, more than kChatReceiptEvery; the
+  // provider's receipts answer them, and the guest's answer those only once
+  // in kChatReceiptEvery.
+  auto [mine, theirs] = offer(call, std::size_t{100} * kFileBlockChunks * kFileChunkDefault);
+  call.guest.chat.accept(theirs);
+  call.settle();
+  REQUIRE(file_of(call.guest, theirs).step == TransferStep::done);
+  CHECK(call.guest.chat.unconfirmed() < kChatReceiptEvery);
+  CHECK(call.provider.chat.unconfirmed() < kChatReceiptEvery);
+  CHECK(call.provider.chat.rejected() == 0);
+  CHECK(call.guest.chat.skipped() == 0);
+}
+
+TEST_CASE("chat: a receipt that names lost frames wrongly is refused", "[chat]") {
+  Call call;
+  call.open_all();
+  REQUIRE(call.guest.chat.send_text("hello", call.now) == SendRefusal::none);
+  Call::collect(call.guest);
+  call.guest.chat_wire.clear();
+  // Sealed by hand with the provider's chat key, as its page would: lost [1, 1) is empty, [0, 2) reaches next.
+  auto sender = chat_sender(call.pair.provider_keys);
+  for (auto [from, to] : {std::pair<std::uint64_t, std::uint64_t>{1, 1}, {0, 2}}) {
+    std::uint8_t body[24];
+    store_be64(body, 2);
+    store_be64(body + 8, from);
+    store_be64(body + 16, to);
+    call.guest.chat.handle_chat_frame(*chat_seal(sender, ChatKind::delivered, body), call.now);
+  }
+  std::vector<std::string> problems;
+  while (auto p = call.guest.chat.poll_problem()) problems.push_back(std::string(p->what) + " " + p->error);
+  CHECK(problems == std::vector<std::string>{"delivered bad_range", "delivered bad_range"});
+  CHECK(call.guest.chat.entries().back().delivery == Delivery::sent);
 }
 
 TEST_CASE("files: a declined offer moves nothing; the sender sees it declined", "[chat][files]") {

@@ -112,6 +112,38 @@ TEST_CASE("chat: a frame already taken and sent again is recognised; a changed o
   CHECK_FALSE(chat_already_taken(other, f0));
 }
 
+TEST_CASE("chat: a receiver that skips gaps jumps to an authentic frame ahead, never to a forged one", "[chat]") {
+  auto p = make_pair(115);
+  auto tx = chat_sender(p.guest_keys);
+  std::vector<std::vector<std::uint8_t>> f;
+  for (int i = 0; i < 5; ++i) f.push_back(*chat_seal(tx, ChatKind::text, bytes("m" + std::to_string(i))));
+  auto rx = chat_receiver(p.provider_keys);
+  REQUIRE(chat_open(rx, f[0], ChatGaps::skip));
+  CHECK(rx.next_seq == 1);  // no gap: as the strict rule
+
+  // Frames 1 and 2 never arrive. Any changed byte of frame 3 is refused, and the receiver stays.
+  for (std::size_t i = 1; i < f[3].size(); ++i) {
+    auto m = f[3];
+    m[i] ^= 0x02;
+    CAPTURE(i);
+    auto o = chat_open(rx, m, ChatGaps::skip);
+    REQUIRE_FALSE(o);
+    CHECK((o.error() == ChatError::forged || o.error() == ChatError::replayed));
+    CHECK(rx.next_seq == 1);
+  }
+  auto other = chat_receiver(make_pair(116).provider_keys);  // another session's frame ahead
+  CHECK(chat_open(other, f[3], ChatGaps::skip).error() == ChatError::forged);
+  CHECK(other.next_seq == 0);
+
+  auto m3 = chat_open(rx, f[3], ChatGaps::skip);
+  REQUIRE(m3);
+  CHECK(m3->body.text() == "m3");
+  CHECK(rx.next_seq == 4);  // 1 and 2 skipped: they can no longer be taken
+  CHECK(open_error(rx, f[1]) == ChatError::replayed);
+  CHECK(chat_open(rx, f[2], ChatGaps::skip).error() == ChatError::replayed);
+  CHECK(chat_open(rx, f[4], ChatGaps::skip)->body.text() == "m4");
+}
+
 TEST_CASE("chat: authentic frames with bad content are consumed and reported", "[chat]") {
   auto p = make_pair(113);
   // Seal a frame by hand with a kind byte this version does not know.

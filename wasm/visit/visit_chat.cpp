@@ -121,28 +121,51 @@ void VisitChat::handle_peer_files_opened() {
 // frames from the other side
 
 void VisitChat::handle_chat_frame(ByteSpan frame, VisitTime now) {
-  auto m = tessera::chat_open(receiver_, frame);
+  const std::uint64_t expected = receiver_.next_seq;
+  auto m = tessera::chat_open(receiver_, frame, ChatGaps::skip);
   if (!m && m.error() == ChatError::replayed && resyncing_ && chat_already_taken(receiver_, frame)) {
     ++duplicates_;  // sent again after the reopen, already here: harmless
     return;
   }
-  if (m) resyncing_ = false;  // the first frame not yet here: the resync is over
+  if (receiver_.next_seq != expected) {  // taken (an authentic frame with bad content too)
+    resyncing_ = false;                  // the first frame not yet here: the resync is over
+    ++taken_since_receipt_;
+    if (receiver_.next_seq - 1 > expected) {
+      // Lost for good (the sender no longer held them): say so here, tell the
+      // sender which (the next receipt, sent now), and go on.
+      skipped_ += receiver_.next_seq - 1 - expected;
+      lost_ = {expected, receiver_.next_seq - 1};
+      taken_since_receipt_ = kChatReceiptEvery;
+      problems_.push_back({"chat", "gap"});
+      changed();
+    }
+  }
   if (!m) {
     ++rejected_;
     problems_.push_back({"chat", chat_error_name(m.error())});
-    return changed();
+    changed();
+  } else {
+    switch (m->kind) {
+      case ChatKind::text: on_text(m->body, now); break;
+      case ChatKind::file_offer: on_offer(m->body, now); break;
+      case ChatKind::file_ack: on_ack(m->body, now); break;
+      case ChatKind::file_cancel: on_cancel(m->body); break;
+      case ChatKind::delivered: on_delivered(m->body); break;
+    }
   }
-  switch (m->kind) {
-    case ChatKind::text: on_text(m->body, now); break;
-    case ChatKind::file_offer: on_offer(m->body, now); break;
-    case ChatKind::file_ack: return on_ack(m->body, now);
-    case ChatKind::file_cancel: return on_cancel(m->body);
-    case ChatKind::delivered: return on_delivered(m->body);
-  }
-  // What shows on the screen gets a receipt; receipts, acks and cancels do not (no echo).
-  std::uint8_t next[8];
-  store_be64(next, receiver_.next_seq);
-  send(ChatKind::delivered, next);
+  // A receipt after what shows on the screen, and after every
+  // kChatReceiptEvery frames taken of any kind, so the other side's kept
+  // frames stay few even when nothing shows (the acks of a long download).
+  // Receipts answer receipts only once in that many: they die out, never echo.
+  const bool shown = m && (m->kind == ChatKind::text || m->kind == ChatKind::file_offer);
+  if (!shown && taken_since_receipt_ < kChatReceiptEvery) return;
+  taken_since_receipt_ = 0;
+  std::uint8_t receipt[24];
+  store_be64(receipt, receiver_.next_seq);
+  if (!lost_) return send(ChatKind::delivered, ByteSpan(receipt, 8));
+  store_be64(receipt + 8, lost_->from);
+  store_be64(receipt + 16, lost_->to);
+  send(ChatKind::delivered, receipt);
 }
 
 void VisitChat::on_text(const SecretBuffer& body, VisitTime now) {
@@ -225,13 +248,18 @@ void VisitChat::on_cancel(const SecretBuffer& body) {
 }
 
 void VisitChat::on_delivered(const SecretBuffer& body) {
-  if (body.size() != 8) return problems_.push_back({"delivered", "bad_size"});
+  if (body.size() != 8 && body.size() != 24) return problems_.push_back({"delivered", "bad_size"});
   const std::uint64_t next = load_be64(body.data());
+  LostFrames lost{};  // none: an empty range
+  if (body.size() == 24) {
+    lost = {load_be64(body.data() + 8), load_be64(body.data() + 16)};
+    if (lost.from >= lost.to || lost.to >= next) return problems_.push_back({"delivered", "bad_range"});
+  }
   while (!unconfirmed_.empty() && unconfirmed_.front().seq < next) unconfirmed_.pop_front();
   bool any = false;
   for (auto& e : entries_) {
     if (e.mine && e.delivery == Delivery::sent && e.seq < next) {
-      e.delivery = Delivery::delivered;
+      e.delivery = e.seq >= lost.from && e.seq < lost.to ? Delivery::lost : Delivery::delivered;
       any = true;
     }
   }

@@ -18,8 +18,11 @@
 // and all kept frames go out again, in order, once the channel reopens. The
 // receiver, from the reopen on, drops quietly a frame it already took
 // (authentic, seq below the next: chat_already_taken) and takes the first it
-// lacks; a changed frame, a gap or a replay outside that resync is still
-// refused and reported.
+// lacks; a changed frame or a replay outside that resync is still refused
+// and reported. A frame lost for good (no longer kept) leaves a gap: the
+// receiver takes the next authentic frame anyway, says messages may be
+// missing, and names the lost seqs in its receipts, so the sender shows those
+// messages as not delivered. The chat goes on.
 //
 // Files: an offer shows name, size and type; nothing moves before the
 // receiver accepts (its first ack, next index 0); either side can cancel
@@ -49,10 +52,14 @@ inline constexpr std::size_t kChatMaxEntries = 1000;    // the oldest go first
 inline constexpr std::size_t kChatMaxWaiting = 256;     // frames held while the channel is down
 inline constexpr std::size_t kChatMaxTransfers = 64;    // files offered in one call, both ways
 // Sealed frames kept until a receipt covers them, to send again after a
-// reopen (at most 256 x 16 KiB = 4 MiB): the newest stay. File acks get no
-// receipt, so during a long download the oldest go first; a frame lost in a
-// break beyond this many is the receiver's reported gap.
+// reopen (at most 256 x 16 KiB = 4 MiB): the newest stay. A receiver sends a
+// receipt after every text or offer and after every kChatReceiptEvery frames
+// of any kind, so only frames sealed faster than receipts return, or into a
+// channel that broke unnoticed, go first. One of those lost in the break is
+// skipped by the receiver, which says messages may be missing, and its
+// receipts name what it skipped, so the sender shows those as not delivered.
 inline constexpr std::size_t kChatMaxUnconfirmed = 256;
+inline constexpr std::size_t kChatReceiptEvery = 64;
 
 // Where received files go.
 enum class ReceivedFiles {
@@ -66,7 +73,9 @@ inline constexpr std::uint64_t kKioskMaxFileBytes = 32ull * 1000 * 1000;
 // Why a file_cancel stops a file: the optional byte after its id (none: the person stopped it).
 enum class CancelReason : std::uint8_t { too_large_to_show = 0x01 };
 
-enum class Delivery { waiting, sent, delivered };
+// lost: the peer's receipt says it never arrived (lost in a break, and no
+// longer kept to send again: kChatMaxUnconfirmed).
+enum class Delivery { waiting, sent, delivered, lost };
 // refused: a kiosk refused the offer, too large to hold in memory (kKioskMaxFileBytes).
 enum class TransferStep { offered, moving, done, declined, cancelled, failed, refused };
 
@@ -171,6 +180,9 @@ class VisitChat {
   [[nodiscard]] std::size_t rejected() const { return rejected_; }
   // Frames from the other side sent again after a reopen that were already here: dropped quietly.
   [[nodiscard]] std::size_t duplicates() const { return duplicates_; }
+  // Frames from the other side lost for good (it no longer held them when
+  // the channel reopened): skipped, so the chat goes on.
+  [[nodiscard]] std::uint64_t skipped() const { return skipped_; }
   // Sealed frames kept to send again after a reopen (no receipt covers them yet).
   [[nodiscard]] std::size_t unconfirmed() const { return unconfirmed_.size(); }
   // Bumped on every change the screen shows (not on progress alone).
@@ -178,6 +190,9 @@ class VisitChat {
   [[nodiscard]] bool moving() const;
 
  private:
+  struct LostFrames {
+    std::uint64_t from = 0, to = 0;  // seqs [from, to)
+  };
   struct Waiting {
     ChatKind kind;
     SecretBuffer body;
@@ -211,6 +226,9 @@ class VisitChat {
   std::size_t unread_ = 0;
   std::size_t rejected_ = 0;
   std::size_t duplicates_ = 0;
+  std::uint64_t skipped_ = 0;
+  std::optional<LostFrames> lost_;  // the latest frames skipped, told in every receipt
+  std::size_t taken_since_receipt_ = 0;
   std::size_t transfers_ = 0;
   std::uint64_t next_entry_ = 1;
   std::uint64_t revision_ = 0;
