@@ -272,7 +272,29 @@ test('a message lost as the chat channel breaks is sent again after it reopens, 
   await say(patient.page, next);
   await entry(provider.page, next).waitFor(WAIT);
   assert.equal(await entry(provider.page, lost).count(), 1, 'shown once');
-  assert.equal(await provider.page.getByText('Something arrived that failed its checks').count(), 0, 'no gap reported');
+  assert.equal(await provider.page.getByText('Something arrived that failed its checks').count(), 0, 'nothing refused');
+  assert.equal(await provider.page.getByText('Some messages may be missing').count(), 0, 'nothing lost');
+});
+
+test('a message lost for good is reported to both people, and the chat goes on', async () => {
+  // The patient's next chat frame never reaches the channel: to the provider's
+  // page it is a frame lost in a break that the patient no longer holds.
+  await patient.page.evaluate(() => { window.__dropChat = { after: 0 }; });
+  const lost = 'Esta nunca chega';
+  await say(patient.page, lost);
+  const after = 'Esta sim';
+  await say(patient.page, after);
+  await entry(provider.page, after).waitFor(WAIT);
+  assert.equal(await entry(provider.page, lost).count(), 0);
+  await provider.page.getByText('Some messages may be missing').first().waitFor(WAIT);
+  await entry(patient.page, lost).locator('.chat-state', { hasText: /^Not delivered: the connection lost it/ }).waitFor(WAIT);
+  await entry(patient.page, after).locator('.chat-state', { hasText: 'Delivered' }).waitFor(WAIT);
+  const reply = 'Chegou a segunda';
+  await say(provider.page, reply);
+  await entry(patient.page, reply).waitFor(WAIT);
+  await entry(patient.page, reply).scrollIntoViewIfNeeded();
+  await patient.shot('chat-05-patient-message-lost');
+  await provider.shot('chat-06-provider-message-missing');
 });
 
 test('a declined file moves nothing; an accepted picture is previewed on both sides', async () => {

@@ -588,6 +588,7 @@ export async function switchesMicrophone(switching, hearing, who) {
 // channels that sent (window.__channels), can refuse new data channels while
 // window.__holdChannels is true, harms one chunk frame when asked
 // (window.__harm = { kind: 'tamper' | 'duplicate' | 'drop', after: n }), and
+// drops the chat frame after the next n (window.__dropChat = { after: n }),
 // holds back chat frames after the next n (window.__holdChat = { after: n })
 // until window.__releaseChat(): on a receiver that holds its acks back, a
 // transfer stops at the window, whatever the speed of the machine.
@@ -630,6 +631,10 @@ export function recordSends() {
   };
   RTCDataChannel.prototype.send = function(data) {
     window.__channels.add(this);
+    if (this.label === 'tessera-chat' && window.__dropChat && window.__dropChat.after-- <= 0) {
+      window.__dropChat = null;
+      return undefined;
+    }
     if (this.label === 'tessera-chat' && window.__holdChat && window.__holdChat.after-- <= 0) {
       heldChat.push([this, asBytes(data) ? asBytes(data).slice() : data]);
       return undefined;
