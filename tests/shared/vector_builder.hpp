@@ -216,6 +216,10 @@ inline std::map<std::string, json> build_vectors() {
   const std::array<std::uint8_t, 8> next_seq_3{0, 0, 0, 0, 0, 0, 0, 3};
   add_chat(c_p, "p2g", ChatKind::delivered, next_seq_3);
   add_chat(c_g, "g2p", ChatKind::file_cancel, det<kFileIdBytes>("file-id"));
+  // A receipt that names frames lost for good: g2p below 4 arrived, except [1, 3).
+  const std::array<std::uint8_t, 24> next_4_lost_1_3{0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1,
+                                                     0, 0, 0, 0, 0, 0, 0, 3};
+  add_chat(c_p, "p2g", ChatKind::delivered, next_4_lost_1_3);
   out["chat"] = {{"description", "Chat frames with the handshake's chat keys (PROTOCOL.md §9)."},
                  {"frames", frames}};
   out["file_stream"] = {
