@@ -89,6 +89,22 @@ function recordWasmMemory() {
   }
 }
 
+// The machine's CPU time so far, busy and in all, in clock ticks
+// (/proc/stat; zeros where there is none), to say how busy the cores were
+// during a phase: a transfer that leaves them idle waits on something else.
+function machineCpu() {
+  if (!existsSync('/proc/stat')) return { busy: 0, all: 0 };
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const all = ticks.reduce((a, b) => a + b, 0);
+  return { busy: all - ticks[3] - (ticks[4] || 0), all };  // idle and iowait are not busy
+}
+async function timed(phase) {
+  const cpu = machineCpu();
+  const result = await phase();
+  const now = machineCpu();
+  return { ...result, busy: now.all > cpu.all ? (now.busy - cpu.busy) / (now.all - cpu.all) : NaN };
+}
+
 function writeRandomFile(at, bytes) {
   const fd = openSync(at, 'w');
   const block = 64 * MB;
@@ -252,28 +268,29 @@ try {
   writeRandomFile(file, size);
   gateway = await H.startClinicGateway(webRoot, clinic);
   browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
-  const alone = await rawRun(browser, gateway);
+  const alone = await timed(() => rawRun(browser, gateway));
   const call = await startCall(browser, gateway, clinic);
-  const raw = await rawRun(browser, gateway);
-  const before = await rawInCallRun(call);
-  const enc = await encryptedRun(call, file);
-  const after = await rawInCallRun(call);
+  const raw = await timed(() => rawRun(browser, gateway));
+  const before = await timed(() => rawInCallRun(call));
+  const enc = await timed(() => encryptedRun(call, file));
+  const after = await timed(() => rawInCallRun(call));
   await call.provider.page.context().close();
   await call.patient.page.context().close();
   const aloneRate = mbps(rawSize, alone.elapsed);
   const rawRate = mbps(rawSize, raw.elapsed);
   const inCallRate = (mbps(rawSize, before.elapsed) + mbps(rawSize, after.elapsed)) / 2;
   const encRate = mbps(size, enc.elapsed);
-  const line = (what, bytes, elapsed) =>
-    `  ${pad(what, 44)} ${(bytes / MB).toFixed(0)} MB in ${(elapsed / 1000).toFixed(1)} s = ${mbps(bytes, elapsed).toFixed(1)} MB/s`;
+  const line = (what, bytes, { elapsed, busy }) =>
+    `  ${pad(what, 44)} ${(bytes / MB).toFixed(0)} MB in ${(elapsed / 1000).toFixed(1)} s = ${mbps(bytes, elapsed).toFixed(1)} MB/s` +
+    (Number.isFinite(busy) ? `, cores ${(busy * 100).toFixed(0)}% busy` : '');
   const share = (base) => `${((encRate / base) * 100).toFixed(0)}%`;
   console.log('\n== file transfer between two tabs on loopback, headless Chromium, the same browser and run');
-  console.log(line('raw, two other tabs, no call:', rawSize, alone.elapsed));
-  console.log(line('raw, two other tabs, beside the call:', rawSize, raw.elapsed));
-  console.log(line('raw, on the call\'s connection, before:', rawSize, before.elapsed));
-  console.log(line('end-to-end sealed, in the call:', size, enc.elapsed) +
+  console.log(line('raw, two other tabs, no call:', rawSize, alone));
+  console.log(line('raw, two other tabs, beside the call:', rawSize, raw));
+  console.log(line('raw, on the call\'s connection, before:', rawSize, before));
+  console.log(line('end-to-end sealed, in the call:', size, enc) +
     ' (from Accept to "Received.": read, seal, send, open, write to the download)');
-  console.log(line('raw, on the call\'s connection, after:', rawSize, after.elapsed));
+  console.log(line('raw, on the call\'s connection, after:', rawSize, after));
   console.log(`  budget >= 90% of raw on the call's connection (${inCallRate.toFixed(1)} MB/s, the mean): ` +
     `${share(inCallRate)} ${encRate >= 0.9 * inCallRate ? 'PASS' : 'FAIL'}`);
   console.log(`  for scale: ${share(rawRate)} of raw beside the call, ${share(aloneRate)} of raw with no call`);
