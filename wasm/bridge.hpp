@@ -126,9 +126,11 @@ void tessera_file_release(int file);
 // person as a download once finished, and deleted with the call (or at the
 // next start, after a crash). in_memory (a kiosk, for files of at most
 // kKioskMaxFileBytes): held in the page's memory only, never written to the
-// device, released with the call. Writes run in order; on_written gets 1 per
-// write done, 0 when one failed.
-int tessera_download_open(const char* name, const char* media_type, int in_memory, void* user,
+// device, released with the call. size: the size offered, whose room the
+// file is given at once where it can be (growing it a block at a time costs
+// the browser more); the file ends at the bytes written. Writes run in
+// order; on_written gets 1 per write done, 0 when one failed.
+int tessera_download_open(const char* name, const char* media_type, double size, int in_memory, void* user,
                           TesseraUserIntFn on_written);
 void tessera_download_write(int download, const std::uint8_t* bytes, int size);
 void tessera_download_finish(int download);

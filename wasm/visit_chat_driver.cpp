@@ -95,8 +95,8 @@ void VisitChatDriver::run_download(DownloadCommand& c) {
     auto slot = std::make_unique<Download>();
     slot->self = this;
     slot->entry = c.entry;
-    slot->handle = tessera_download_open(c.name.c_str(), c.media_type.c_str(), c.in_memory ? 1 : 0, slot.get(),
-                                         on_written);
+    slot->handle = tessera_download_open(c.name.c_str(), c.media_type.c_str(), static_cast<double>(c.size),
+                                         c.in_memory ? 1 : 0, slot.get(), on_written);
     sodium_memzero(c.name.data(), c.name.size());
     downloads_[c.entry] = std::move(slot);
     return;

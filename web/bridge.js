@@ -1058,7 +1058,7 @@ var TesseraBridge = {
   tessera_file_release: function(id) { TesseraFiles.release(id); },
 
   tessera_download_open__deps: ['$TesseraJs', '$TesseraFiles'],
-  tessera_download_open: function(name, mediaType, inMemory, user, onWritten) {
+  tessera_download_open: function(name, mediaType, size, inMemory, user, onWritten) {
     var entry = { name: UTF8ToString(name), type: UTF8ToString(mediaType), parts: null };
     var id = TesseraFiles.track(TesseraJs.add(entry));
     entry.id = id;
@@ -1078,7 +1078,7 @@ var TesseraBridge = {
       return dir.getFileHandle(slot, { create: true });
     }).then(function(handle) {
       entry.handle = handle;
-      return TesseraFiles.ask({ op: 'open', id: id, file: handle });
+      return TesseraFiles.ask({ op: 'open', id: id, file: handle, size: size });
     }).then(function() {
       entry.open = true;
       if (entry.dead) TesseraFiles.closeWriter(entry).catch(function() {});

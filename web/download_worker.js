@@ -7,13 +7,18 @@
 //
 // web/bridge.js asks, in order; each request is answered in order with
 // { n, ok } (and an error's name, never content):
-//   { op: 'open', id, file }   file: a FileSystemFileHandle (created empty by the page)
+//   { op: 'open', id, file, size }
+//                              file: a FileSystemFileHandle (created empty by the page);
+//                              size: the bytes expected, whose room is set aside now
+//                              where the origin's quota allows (cut to what was
+//                              written at close): a file grown a block at a time
+//                              costs the browser about twice the CPU a megabyte
 //   { op: 'write', id, bytes } bytes: an ArrayBuffer, transferred; appended, then wiped
 //   { op: 'close', id }        flushed and closed: the page may read or delete the file
 //   { op: 'closeAll' }         every file closed (the call ended)
 'use strict';
 
-var files = new Map();  // id -> { handle: FileSystemSyncAccessHandle, at: bytes written }
+var files = new Map();  // id -> { handle: FileSystemSyncAccessHandle, at: bytes written, size: its length now }
 var queue = Promise.resolve();
 
 function failure(name) {
@@ -25,7 +30,13 @@ function failure(name) {
 var ops = {
   open: function(m) {
     return m.file.createSyncAccessHandle().then(function(handle) {
-      files.set(m.id, { handle: handle, at: 0 });
+      var size = m.size > 0 ? m.size : 0;
+      try {
+        if (size) handle.truncate(size);
+      } catch (error) {  // over the origin's quota: written as it comes, as far as room allows
+        size = 0;
+      }
+      files.set(m.id, { handle: handle, at: 0, size: size });
     });
   },
   write: function(m) {
@@ -44,8 +55,12 @@ var ops = {
     var f = files.get(m.id);
     files.delete(m.id);
     if (!f) return;
-    f.handle.flush();
-    f.handle.close();
+    try {
+      if (f.size > f.at) f.handle.truncate(f.at);  // the room set aside and not used
+      f.handle.flush();
+    } finally {
+      f.handle.close();
+    }
   },
   closeAll: function() {  // each one, even if another fails
     var failed = null;

@@ -27,6 +27,7 @@ struct Side {
   std::vector<std::uint8_t> download;
   bool download_open = false, download_finished = false, download_aborted = false;
   bool download_in_memory = false;
+  std::uint64_t download_size = 0;  // as the download was opened
   std::deque<std::vector<std::uint8_t>> chat_wire, file_wire;  // sent, not yet delivered
   std::map<std::uint32_t, int> chunks_sent;                     // chunk index -> times sent
   std::size_t most_unacked = 0;                                 // bytes of chunks on the wire, at most
@@ -96,6 +97,7 @@ struct Call {
         case DownloadCommand::Kind::open:
           s.download_open = true;
           s.download_in_memory = c->in_memory;
+          s.download_size = c->size;
           break;
         case DownloadCommand::Kind::write:
           s.download.insert(s.download.end(), c->bytes.data(), c->bytes.data() + c->bytes.size());
@@ -497,6 +499,7 @@ TEST_CASE("files on a kiosk: held in memory, never the device's files; larger th
     call.guest.chat.accept(theirs);
     call.settle();
     CHECK(call.guest.download_open);
+    CHECK(call.guest.download_size == 1000);  // the room the download's file is given at once
     CHECK_FALSE(call.guest.download_in_memory);
   }
   Call call(ReceivedFiles::shown_only);

@@ -350,6 +350,7 @@ void VisitChat::accept(std::uint64_t id) {
   c.entry = id;
   c.name = f.name;
   c.media_type = f.media_type;
+  c.size = f.size;
   c.in_memory = received_ == ReceivedFiles::shown_only;
   downloads_.push_back(std::move(c));
   const auto ack = file_ack_encode(f.download->ack());  // next index 0: start

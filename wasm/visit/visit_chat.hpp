@@ -118,6 +118,7 @@ struct DownloadCommand {
   Kind kind = Kind::open;
   std::uint64_t entry = 0;
   std::string name, media_type;  // open
+  std::uint64_t size = 0;        // open: the size offered, so the file's room can be set aside at once
   bool in_memory = false;        // open: in the page's memory only, never on the device (a kiosk)
   SecretBuffer bytes;            // write
 };
