@@ -967,6 +967,16 @@ var TesseraBridge = {
     broken: false,
     asked: 0,
     answers: null,
+    // Blocks' buffers the writer gave back, wiped, for the next blocks: a
+    // fresh 1 MB buffer per block costs more CPU than the copy into it.
+    spare: [],
+    SPARE_MAX: 20,  // a little over the blocks a download has in flight (16 MiB)
+    blockCopy: function(bytes, size) {
+      var i = TesseraFiles.spare.findIndex(function(b) { return b.byteLength === size; });
+      var copy = new Uint8Array(i < 0 ? new ArrayBuffer(size) : TesseraFiles.spare.splice(i, 1)[0]);
+      copy.set(HEAPU8.subarray(bytes, bytes + size));
+      return copy;
+    },
     ask: function(request, transfer) {
       if (!TesseraFiles.writer) {
         var tag = document.querySelector('script[data-download-worker]');
@@ -974,6 +984,8 @@ var TesseraBridge = {
         TesseraFiles.writer = new Worker(tag.dataset.downloadWorker);
         TesseraFiles.answers = new Map();
         TesseraFiles.writer.onmessage = function(e) {
+          var spare = e.data.spare;
+          if (spare && TesseraFiles.spare.length < TesseraFiles.SPARE_MAX) TesseraFiles.spare.push(spare);
           var done = TesseraFiles.answers.get(e.data.n);
           TesseraFiles.answers.delete(e.data.n);
           if (done) done(e.data);
@@ -1017,6 +1029,7 @@ var TesseraBridge = {
     forgetAll: function() {
       if (TesseraFiles.live) TesseraFiles.live.forEach(TesseraFiles.release);
       TesseraFiles.live = null;
+      TesseraFiles.spare = [];
       // This page's folder goes; the next call makes a new one.
       var page = TesseraFiles.page;
       TesseraFiles.page = null;
@@ -1095,11 +1108,11 @@ var TesseraBridge = {
   tessera_download_write: function(id, bytes, size) {
     var entry = TesseraJs.get(id);
     if (!entry) return;
-    var copy = HEAPU8.slice(bytes, bytes + size);
+    var copy = TesseraFiles.blockCopy(bytes, size);
     entry.chain = entry.ready.then(function() {
       if (entry.dead) return copy.fill(0);
       if (entry.parts) return entry.parts.push(copy);
-      return TesseraFiles.ask({ op: 'write', id: id, bytes: copy.buffer }, [copy.buffer]);  // the writer wipes it
+      return TesseraFiles.ask({ op: 'write', id: id, bytes: copy.buffer }, [copy.buffer]);  // wiped, then given back
     }).then(function() { entry.written(1); }, function(e) {
       TesseraJs.warn('download write', e);
       entry.written(0);

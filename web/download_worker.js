@@ -6,14 +6,15 @@
 // one block at a time (docs/ARCHITECTURE.md, "Downloads").
 //
 // web/bridge.js asks, in order; each request is answered in order with
-// { n, ok } (and an error's name, never content):
+// { n, ok } (and an error's name, never content; a write's buffer, wiped,
+// comes back as spare, for the page to fill again):
 //   { op: 'open', id, file, size }
 //                              file: a FileSystemFileHandle (created empty by the page);
 //                              size: the bytes expected, whose room is set aside now
 //                              where the origin's quota allows (cut to what was
 //                              written at close): a file grown a block at a time
 //                              costs the browser about twice the CPU a megabyte
-//   { op: 'write', id, bytes } bytes: an ArrayBuffer, transferred; appended, then wiped
+//   { op: 'write', id, bytes } bytes: an ArrayBuffer, transferred; appended, wiped, given back
 //   { op: 'close', id }        flushed and closed: the page may read or delete the file
 //   { op: 'closeAll' }         every file closed (the call ended)
 'use strict';
@@ -47,6 +48,7 @@ var ops = {
       var wrote = f.handle.write(bytes, { at: f.at });
       if (wrote !== bytes.length) throw failure('ShortWrite');
       f.at += wrote;
+      return m.bytes;
     } finally {
       bytes.fill(0);
     }
@@ -77,8 +79,9 @@ var ops = {
 
 onmessage = function(e) {
   var m = e.data;
-  queue = queue.then(function() { return ops[m.op](m); }).then(function() {
-    postMessage({ n: m.n, ok: true });
+  queue = queue.then(function() { return ops[m.op](m); }).then(function(spare) {
+    if (spare) postMessage({ n: m.n, ok: true, spare: spare }, [spare]);
+    else postMessage({ n: m.n, ok: true });
   }, function(error) {
     postMessage({ n: m.n, ok: false, error: String((error && error.name) || 'Error') });
   });
