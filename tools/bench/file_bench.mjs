@@ -16,11 +16,15 @@
 // call and beside the call (this one swings most from run to run: it
 // competes with the call for the cores).
 // Budget: encrypted >= 90% of raw on the call's connection. During the
-// encrypted transfer it samples, every 250 ms, each page's JS heap (CDP
-// Performance.getMetrics JSHeapUsedSize) and WebAssembly memory (the
-// module's Memory.buffer.byteLength), and prints the peaks (the receiver's
-// download writer, a worker, is not sampled: it holds at most the window's
-// blocks, 16 MiB, written but not yet confirmed). Not a test:
+// encrypted transfer each page samples itself every 250 ms, its JS heap
+// with the bytes of its ArrayBuffers (performance.memory.usedJSHeapSize,
+// exact with --enable-precise-memory-info) and WebAssembly memory (the
+// module's Memory.buffer.byteLength), and the peaks are printed: read
+// in the page by a timer, not asked for over the
+// DevTools protocol, whose round trips slowed the transfer they measured
+// (the receiver's download writer, a worker, is not sampled: it holds at
+// most the window's blocks, 16 MiB, written but not yet confirmed). For
+// each phase it prints how busy the machine's cores were. Not a test:
 // exits 0 whatever the figures (1 on errors). It builds nothing; it needs
 //   cmake --preset wasm && cmake --build build/wasm                 (the client: build/wasm/web)
 //   cmake --preset native && cmake --build build/native --target tessera-gateway
@@ -112,21 +116,24 @@ function writeRandomFile(at, bytes) {
   closeSync(fd);
 }
 
-// Peak JS heap and wasm memory of a page, sampled until stop() is called.
+// Peak JS heap and wasm memory of a page, sampled by the page itself every
+// 250 ms until stop() is called.
 async function sampler(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const peak = { heap: 0, wasm: 0 };
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      peak.heap = Math.max(peak.heap, metrics.find((m) => m.name === 'JSHeapUsedSize').value);
-      peak.wasm = Math.max(peak.wasm, await page.evaluate(() => (window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0)));
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  return { peak, stop: async () => { running = false; await loop; } };
+  await page.evaluate(() => {
+    const peak = (window.__peak = { heap: 0, wasm: 0 });
+    const sample = () => {
+      peak.heap = Math.max(peak.heap, performance.memory.usedJSHeapSize);
+      peak.wasm = Math.max(peak.wasm, window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : 0);
+    };
+    sample();
+    window.__peakTimer = setInterval(sample, 250);
+  });
+  return {
+    stop: () => page.evaluate(() => {
+      clearInterval(window.__peakTimer);
+      return window.__peak;
+    }),
+  };
 }
 
 // A provider and a patient in a video call, each with the chat panel up.
@@ -154,8 +161,8 @@ async function encryptedRun({ provider, patient }, file) {
   const status = () => provider.page.locator('#chat-layer li', { hasText: name }).locator('.chat-file-status').textContent();
   await H.until(async () => /^Received\.$/.test(await status()), 'the file received', { timeout: 3600 * 1000, every: 50 });
   const elapsed = Date.now() - started;
-  for (const s of samplers) await s.stop();
-  return { elapsed, sender: samplers[0].peak, receiver: samplers[1].peak };
+  const [sender, receiver] = [await samplers[0].stop(), await samplers[1].stop()];
+  return { elapsed, sender, receiver };
 }
 
 // rawSize bytes from sender's window.__dc to receiver's in FRAME-byte
@@ -267,7 +274,7 @@ try {
   console.log(`machine load before: ${execFileSync('uptime').toString().trim()}`);
   writeRandomFile(file, size);
   gateway = await H.startClinicGateway(webRoot, clinic);
-  browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+  browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required', '--enable-precise-memory-info'] });
   const alone = await timed(() => rawRun(browser, gateway));
   const call = await startCall(browser, gateway, clinic);
   const raw = await timed(() => rawRun(browser, gateway));
@@ -294,8 +301,8 @@ try {
   console.log(`  budget >= 90% of raw on the call's connection (${inCallRate.toFixed(1)} MB/s, the mean): ` +
     `${share(inCallRate)} ${encRate >= 0.9 * inCallRate ? 'PASS' : 'FAIL'}`);
   console.log(`  for scale: ${share(rawRate)} of raw beside the call, ${share(aloneRate)} of raw with no call`);
-  console.log(`  peak during the transfer, sender (patient):    JS heap ${mib(enc.sender.heap)}, wasm memory ${mib(enc.sender.wasm)}`);
-  console.log(`  peak during the transfer, receiver (provider): JS heap ${mib(enc.receiver.heap)}, wasm memory ${mib(enc.receiver.wasm)}`);
+  console.log(`  peak during the transfer, sender (patient):    JS heap and buffers ${mib(enc.sender.heap)}, wasm memory ${mib(enc.sender.wasm)}`);
+  console.log(`  peak during the transfer, receiver (provider): JS heap and buffers ${mib(enc.receiver.heap)}, wasm memory ${mib(enc.receiver.wasm)}`);
   console.log(`machine load after: ${execFileSync('uptime').toString().trim()} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 } finally {
   await browser?.close();
