@@ -348,6 +348,34 @@ test('a 50 MB random file arrives byte-identical, with progress, speed and time 
   assert.ok(sent >= Math.ceil(big.size / 64512), `every chunk sent (${sent})`);
 });
 
+test('where a file\'s stream is not a byte stream (other browsers), its own chunks are cut to size: the file arrives byte-identical', async () => {
+  // Chromium's file streams are byte streams, read into one reused buffer;
+  // here the patient's page refuses that, as a browser without them does.
+  await patient.page.evaluate(() => {
+    const getReader = ReadableStream.prototype.getReader;
+    window.__byobRefused = 0;
+    window.__restoreReader = () => { ReadableStream.prototype.getReader = getReader; };
+    ReadableStream.prototype.getReader = function(options) {
+      if (options && options.mode === 'byob') {
+        window.__byobRefused++;
+        throw new TypeError('not a byte stream');
+      }
+      return getReader.call(this, options);
+    };
+  });
+  try {
+    const odd = randomFile('odd-sizes.bin', 3 * MB + 12345);  // blocks and the stream's chunks never line up
+    await pick(patient.page, odd);
+    await provider.page.getByRole('button', { name: `Accept ${odd.name}` }).click();
+    await waitStatus(provider.page, odd, /^Received\.$/);
+    await waitStatus(patient.page, odd, /^Sent\.$/);
+    assert.ok((await patient.page.evaluate(() => window.__byobRefused)) > 0, 'the file was read without a byte stream');
+    assert.equal(await sha256Of(await save(provider.page, odd)), odd.sha256, 'the saved download is the file');
+  } finally {
+    await patient.page.evaluate(() => window.__restoreReader());
+  }
+});
+
 test('cancel mid-way, on the sender side and on the receiver side', async () => {
   for (const [who, sender, receiver] of [['sender', provider, patient], ['receiver', patient, provider]]) {
     const file = randomFile(`cancelled by the ${who}.bin`, 20 * MB);
