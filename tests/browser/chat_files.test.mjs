@@ -282,6 +282,9 @@ test('a message lost for good is reported to both people, and the chat goes on',
   await patient.page.evaluate(() => { window.__dropChat = { after: 0 }; });
   const lost = 'Esta nunca chega';
   await say(patient.page, lost);
+  // Shown before the next is typed: the DOM layer's input waits for the
+  // next frame, where a second fill would replace the first message's text.
+  await entry(patient.page, lost).waitFor(WAIT);
   const after = 'Esta sim';
   await say(patient.page, after);
   await entry(provider.page, after).waitFor(WAIT);
