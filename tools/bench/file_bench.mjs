@@ -19,12 +19,12 @@
 // encrypted transfer each page samples itself every 250 ms, its JS heap
 // with the bytes of its ArrayBuffers (performance.memory.usedJSHeapSize,
 // exact with --enable-precise-memory-info) and WebAssembly memory (the
-// module's Memory.buffer.byteLength), and the peaks are printed: read
-// in the page by a timer, not asked for over the
-// DevTools protocol, whose round trips slowed the transfer they measured
-// (the receiver's download writer, a worker, is not sampled: it holds at
-// most the window's blocks, 16 MiB, written but not yet confirmed). For
-// each phase it prints how busy the machine's cores were. Not a test:
+// module's Memory.buffer.byteLength), and the peaks are printed: read in
+// the page by a timer, not asked for over the DevTools protocol, whose
+// round trips slowed the transfer they measured (the receiver's download
+// writer, a worker, is not sampled: it holds at most the window's blocks,
+// 16 MiB, written but not yet confirmed). For each phase it prints how
+// busy the machine's cores were. Not a test:
 // exits 0 whatever the figures (1 on errors). It builds nothing; it needs
 //   cmake --preset wasm && cmake --build build/wasm                 (the client: build/wasm/web)
 //   cmake --preset native && cmake --build build/native --target tessera-gateway
