@@ -25,6 +25,7 @@ std::string_view visible_label(std::string_view label) {
 }
 
 void AccessibilityTree::begin_frame() {
+  release_input();
   nodes_.clear();
   described_.clear();
   seen_order_.clear();
@@ -105,6 +106,46 @@ std::optional<std::string> AccessibilityTree::take_update() {
   return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+bool AccessibilityTree::enqueue(DomInput input) {
+  // Typing sends the whole field on every key: one waiting value per field is enough.
+  if (input.kind == DomInput::Kind::text && !pending_.empty() && pending_.back().kind == DomInput::Kind::text &&
+      pending_.back().id == input.id) {
+    pending_.back().text = std::move(input.text);
+    return true;
+  }
+  if (pending_.size() >= kMaxPendingInput) return false;
+  pending_.push_back(std::move(input));
+  return true;
+}
+
+bool AccessibilityTree::request_activation(std::uint32_t id) {
+  return enqueue({.kind = DomInput::Kind::activation, .id = id});
+}
+
+bool AccessibilityTree::set_text_from_dom(std::uint32_t id, std::string text) {
+  return enqueue({.kind = DomInput::Kind::text, .id = id, .text = std::move(text)});
+}
+
+// Text up to the next action in one frame, an action alone in the next: the
+// action then sees the text typed before it, whatever order the widgets draw in.
+void AccessibilityTree::release_input() {
+  bool took_text = false;
+  while (!pending_.empty()) {
+    DomInput& input = pending_.front();
+    if (input.kind == DomInput::Kind::text) {
+      texts_[input.id] = std::move(input.text);
+      took_text = true;
+    } else if (took_text) {
+      break;
+    } else {
+      (input.kind == DomInput::Kind::activation ? activations_ : submits_).insert(input.id);
+      pending_.pop_front();
+      break;
+    }
+    pending_.pop_front();
+  }
+}
+
 std::optional<std::string> AccessibilityTree::take_text_from_dom(std::uint32_t id) {
   auto it = texts_.find(id);
   if (it == texts_.end()) return std::nullopt;
@@ -123,11 +164,11 @@ bool AccessibilityTree::submit_from_dom(std::uint32_t id, const FieldKey& key) {
   const auto field = std::find_if(nodes_.begin(), nodes_.end(), [id](const AccessibleNode& n) { return n.id == id; });
   if (field == nodes_.end() || field->role != AccessibleRole::textbox || !field->submits) return false;
   if (!key_submits(key, field->multiline)) return false;
-  submits_.insert(id);
-  return true;
+  return enqueue({.kind = DomInput::Kind::submit, .id = id});
 }
 
 void AccessibilityTree::forget_input() {
+  pending_.clear();
   activations_.clear();
   texts_.clear();
   submits_.clear();

@@ -7,7 +7,9 @@
 // heading and interactive widget is mirrored into real DOM elements by
 // web/bridge.js. This file is plain C++ with no ImGui and no JS: the widgets
 // feed it, the bridge publishes its JSON, and tests check it natively.
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,15 +76,25 @@ class AccessibilityTree {
   // JSON for the DOM layer when the tree differs from the last one taken.
   [[nodiscard]] std::optional<std::string> take_update();
 
-  // Input that arrives from the DOM layer between frames.
-  void request_activation(std::uint32_t id) { activations_.insert(id); }
-  [[nodiscard]] bool consume_activation(std::uint32_t id) { return activations_.erase(id) > 0; }
-  void set_text_from_dom(std::uint32_t id, std::string text) { texts_[id] = std::move(text); }
-  [[nodiscard]] std::optional<std::string> take_text_from_dom(std::uint32_t id);
+  // Input that arrives from the DOM layer between frames waits in arrival
+  // order; each begin_frame hands the widgets the next step of it: the text
+  // typed up to the next button or Enter (only its latest value per field),
+  // or that one button or Enter. So a script or assistive tech that types,
+  // sends and types again within one frame sends both messages, each with its
+  // own text. False when kMaxPendingInput steps already wait (input is dropped).
+  static constexpr std::size_t kMaxPendingInput = 256;
+  [[nodiscard]] bool request_activation(std::uint32_t id);
+  [[nodiscard]] bool set_text_from_dom(std::uint32_t id, std::string text);
   // A key pressed in the DOM field `id`: true when it submits that field (a
   // field drawn last frame with `submits`; see key_submits). The bridge then
   // cancels the key's default action; the field's widget consumes the submit.
   [[nodiscard]] bool submit_from_dom(std::uint32_t id, const FieldKey& key);
+  // Input still waiting for a frame: the client draws another.
+  [[nodiscard]] bool has_pending_input() const { return !pending_.empty(); }
+
+  // What the widgets take while drawing, each once.
+  [[nodiscard]] bool consume_activation(std::uint32_t id) { return activations_.erase(id) > 0; }
+  [[nodiscard]] std::optional<std::string> take_text_from_dom(std::uint32_t id);
   [[nodiscard]] bool consume_submit(std::uint32_t id) { return submits_.erase(id) > 0; }
   // Drops input no widget took (a kiosk between visits: typed text must not wait for the next patient).
   void forget_input();
@@ -94,12 +106,21 @@ class AccessibilityTree {
     bool checkable = false;
     bool checked = false;
   };
+  struct DomInput {
+    enum class Kind : std::uint8_t { text, activation, submit } kind;
+    std::uint32_t id = 0;
+    std::string text;  // text only
+  };
+  [[nodiscard]] bool enqueue(DomInput input);
+  void release_input();
+
   std::vector<AccessibleNode> nodes_;
   std::vector<AccessibleNode> published_;
   bool ever_published_ = false;
   std::unordered_set<std::uint32_t> described_;
   std::vector<std::uint32_t> seen_order_;
   std::unordered_map<std::uint32_t, SeenItem> seen_;
+  std::deque<DomInput> pending_;
   std::unordered_set<std::uint32_t> activations_;
   std::unordered_map<std::uint32_t, std::string> texts_;
   std::unordered_set<std::uint32_t> submits_;

@@ -154,13 +154,11 @@ void ClientApp::install_bridge() {
       this,
       [](void* user, std::uint32_t id) {
         auto* self = static_cast<ClientApp*>(user);
-        self->a11y_.request_activation(id);
-        self->on_input();
+        if (self->a11y_.request_activation(id)) self->on_input();
       },
       [](void* user, std::uint32_t id, const char* utf8) {
         auto* self = static_cast<ClientApp*>(user);
-        self->a11y_.set_text_from_dom(id, utf8);
-        self->on_input();
+        if (self->a11y_.set_text_from_dom(id, utf8)) self->on_input();
       },
       [](void* user, std::uint32_t id, const char* key, int key_code, int composing, int shift) -> int {
         auto* self = static_cast<ClientApp*>(user);
@@ -204,6 +202,7 @@ void ClientApp::on_animation_frame() {
   frame_scheduled_ = false;
   draw_frame();
   if (--frames_wanted_ > 0) request_frames(frames_wanted_);
+  if (a11y_.has_pending_input()) request_frames();  // input that came faster than frames
 }
 
 // Sizes the backbuffer to the canvas's CSS size times devicePixelRatio, so

@@ -230,6 +230,27 @@ test('Enter in the message field sends, as Send does, but not while an IME compo
   assert.equal(texts.filter((t) => t === first).length, 1, 'the first one once');
 });
 
+test('messages typed and sent faster than the page draws each arrive once, in order, with their own text', async () => {
+  // As a script or assistive tech may: three messages typed and sent within
+  // one task, so before the client draws a frame.
+  const burst = ['Primeira rápida', 'Segunda rápida 🚀', 'Terceira rápida'];
+  burst.forEach((text) => watch.secretText(text));
+  await patient.page.evaluate((texts) => {
+    const field = document.querySelector('#a11y-layer [aria-label="Message"]');
+    const send = [...document.querySelectorAll('#a11y-layer button')].find((b) => b.textContent === 'Send');
+    for (const text of texts) {
+      field.value = text;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      send.click();
+    }
+  }, burst);
+  await entry(provider.page, burst[2]).waitFor(WAIT);
+  const texts = await provider.page.locator('#chat-layer .chat-text').allTextContents();
+  assert.deepEqual(texts.filter((t) => burst.includes(t)), burst, 'each once, in order');
+  await until(() => patient.page.getByRole('textbox', { name: 'Message' }).inputValue().then((v) => v === ''),
+              'the field to empty once all are sent');
+});
+
 test('the chat channel closed: what the patient writes waits, then arrives once', async () => {
   // The provider's page makes the chat channel; hold it from making it again, then close it.
   await provider.page.evaluate(() => {
@@ -282,9 +303,6 @@ test('a message lost for good is reported to both people, and the chat goes on',
   await patient.page.evaluate(() => { window.__dropChat = { after: 0 }; });
   const lost = 'Esta nunca chega';
   await say(patient.page, lost);
-  // Shown before the next is typed: the DOM layer's input waits for the
-  // next frame, where a second fill would replace the first message's text.
-  await entry(patient.page, lost).waitFor(WAIT);
   const after = 'Esta sim';
   await say(patient.page, after);
   await entry(provider.page, after).waitFor(WAIT);

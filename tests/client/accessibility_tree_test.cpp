@@ -63,9 +63,13 @@ TEST_CASE("an empty first frame is still published, so the layer starts in sync"
   CHECK(*update == "[]");
 }
 
-TEST_CASE("activation from the DOM is consumed exactly once by its widget", "[a11y]") {
+TEST_CASE("activation from the DOM is consumed exactly once by its widget, from the next frame", "[a11y]") {
   AccessibilityTree tree;
-  tree.request_activation(3);
+  REQUIRE(tree.request_activation(3));
+  CHECK_FALSE(tree.consume_activation(3));  // waits for a frame
+  CHECK(tree.has_pending_input());
+  draw_welcome(tree, true);
+  CHECK_FALSE(tree.has_pending_input());
   CHECK_FALSE(tree.consume_activation(2));
   CHECK(tree.consume_activation(3));
   CHECK_FALSE(tree.consume_activation(3));
@@ -73,19 +77,67 @@ TEST_CASE("activation from the DOM is consumed exactly once by its widget", "[a1
 
 TEST_CASE("text typed into the DOM input is taken once", "[a11y]") {
   AccessibilityTree tree;
-  tree.set_text_from_dom(2, "Zoë");
-  tree.set_text_from_dom(2, "Zoë Å");  // the latest input event wins
+  REQUIRE(tree.set_text_from_dom(2, "Zoë"));
+  REQUIRE(tree.set_text_from_dom(2, "Zoë Å"));  // the latest input event wins
+  draw_welcome(tree, true);
   const auto text = tree.take_text_from_dom(2);
   REQUIRE(text);
   CHECK(*text == "Zoë Å");
   CHECK_FALSE(tree.take_text_from_dom(2));
 }
 
+TEST_CASE("text, a press, and text again within one frame reach the widgets in order", "[a11y]") {
+  AccessibilityTree tree;
+  draw_welcome(tree, true);
+  REQUIRE(tree.set_text_from_dom(2, "first"));
+  REQUIRE(tree.set_text_from_dom(5, "other field"));
+  REQUIRE(tree.request_activation(3));
+  REQUIRE(tree.set_text_from_dom(2, "second"));
+  REQUIRE(tree.request_activation(3));
+
+  tree.begin_frame();  // the text typed before the press, in both fields
+  CHECK(tree.take_text_from_dom(2) == "first");
+  CHECK(tree.take_text_from_dom(5) == "other field");
+  CHECK_FALSE(tree.consume_activation(3));
+  tree.end_frame();
+  CHECK(tree.has_pending_input());
+  tree.begin_frame();  // the press alone
+  CHECK_FALSE(tree.take_text_from_dom(2));
+  CHECK(tree.consume_activation(3));
+  tree.end_frame();
+  tree.begin_frame();
+  CHECK(tree.take_text_from_dom(2) == "second");
+  CHECK_FALSE(tree.consume_activation(3));
+  tree.end_frame();
+  tree.begin_frame();
+  CHECK(tree.consume_activation(3));
+  tree.end_frame();
+  CHECK_FALSE(tree.has_pending_input());
+}
+
+TEST_CASE("input waiting for frames is bounded; typing into one field takes one place", "[a11y]") {
+  AccessibilityTree tree;
+  for (int i = 0; i < 10000; ++i) REQUIRE(tree.set_text_from_dom(2, std::string(static_cast<std::size_t>(i % 50), 'a')));
+  for (std::size_t i = 1; i < AccessibilityTree::kMaxPendingInput; ++i) REQUIRE(tree.request_activation(3));
+  CHECK_FALSE(tree.request_activation(3));          // full: dropped, nothing else disturbed
+  CHECK_FALSE(tree.set_text_from_dom(4, "more"));
+  tree.begin_frame();
+  CHECK(tree.take_text_from_dom(2) == std::string(9999 % 50, 'a'));
+  tree.end_frame();
+  tree.begin_frame();
+  CHECK(tree.consume_activation(3));
+  tree.end_frame();
+  CHECK(tree.request_activation(3));  // room again
+}
+
 TEST_CASE("input no widget took is forgotten between kiosk visits", "[a11y]") {
   AccessibilityTree tree;
-  tree.set_text_from_dom(2, "Ana Souza");
-  tree.request_activation(3);
+  REQUIRE(tree.set_text_from_dom(2, "Ana Souza"));
+  REQUIRE(tree.request_activation(3));
+  draw_welcome(tree, true);  // the text is out of the queue, the press still in it
   tree.forget_input();
+  CHECK_FALSE(tree.has_pending_input());
+  draw_welcome(tree, true);
   CHECK_FALSE(tree.take_text_from_dom(2));
   CHECK_FALSE(tree.consume_activation(3));
 }
@@ -93,15 +145,19 @@ TEST_CASE("input no widget took is forgotten between kiosk visits", "[a11y]") {
 TEST_CASE("Enter submits a field that submits, once; not while an IME composes, not Shift+Enter in a textarea",
           "[a11y]") {
   AccessibilityTree tree;
-  tree.begin_frame();
-  tree.add({.id = 2, .role = AccessibleRole::textbox, .name = "Your name"});
-  tree.add({.id = 4, .role = AccessibleRole::textbox, .name = "Message", .submits = true});
-  tree.add({.id = 5, .role = AccessibleRole::textbox, .name = "Note", .multiline = true, .submits = true});
-  tree.add({.id = 6, .role = AccessibleRole::button, .name = "Send"});
-  tree.end_frame();
+  const auto draw = [&tree] {
+    tree.begin_frame();
+    tree.add({.id = 2, .role = AccessibleRole::textbox, .name = "Your name"});
+    tree.add({.id = 4, .role = AccessibleRole::textbox, .name = "Message", .submits = true});
+    tree.add({.id = 5, .role = AccessibleRole::textbox, .name = "Note", .multiline = true, .submits = true});
+    tree.add({.id = 6, .role = AccessibleRole::button, .name = "Send"});
+    tree.end_frame();
+  };
+  draw();
   const FieldKey enter{.key = "Enter", .key_code = 13};
 
   CHECK(tree.submit_from_dom(4, enter));
+  draw();
   CHECK(tree.consume_submit(4));
   CHECK_FALSE(tree.consume_submit(4));  // once
 
@@ -115,9 +171,11 @@ TEST_CASE("Enter submits a field that submits, once; not while an IME composes, 
   CHECK_FALSE(tree.submit_from_dom(2, enter));  // a field that does not submit
   CHECK_FALSE(tree.submit_from_dom(6, enter));  // not a field
   CHECK_FALSE(tree.submit_from_dom(9, enter));  // not drawn
-  CHECK_FALSE(tree.consume_submit(2));
 
   tree.forget_input();  // a kiosk between visits: a pending submit goes too
+  draw();
+  draw();
+  CHECK_FALSE(tree.consume_submit(2));
   CHECK_FALSE(tree.consume_submit(4));
   CHECK_FALSE(tree.consume_submit(5));
 }
