@@ -69,13 +69,22 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-// Playwright gives each launch a fresh, empty user-data-dir of its own.
-export async function launchBrowser({ extraArgs = [] } = {}) {
-  return chromium.launch({
+const VIEWPORT = { width: 1024, height: 900 };
+
+// Playwright gives each launch a fresh, empty user-data-dir of its own, and
+// every context it makes is off-the-record. With profileDir the browser's
+// default context is instead a profile on disk there, as a person's own
+// browser is (browser.contexts()[0]; its origin storage is files, not the
+// browser's memory); newContext() still makes off-the-record ones.
+export async function launchBrowser({ extraArgs = [], profileDir = null } = {}) {
+  const options = {
     executablePath: process.env.TESSERA_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
-  });
+  };
+  if (!profileDir) return chromium.launch(options);
+  const profile = await chromium.launchPersistentContext(profileDir, { ...options, viewport: VIEWPORT, ignoreHTTPSErrors: true });
+  return profile.browser();
 }
 
 // Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (no
@@ -384,10 +393,10 @@ export const paragraphs = (driver) =>
   driver.evaluate(() => [...document.querySelectorAll('#a11y-layer p')].map((p) => p.textContent));
 
 // A page at url in a fresh Chromium context (the test certificate accepted),
-// its peers recorded, its problems collected. beforeGoto(page): more set-up
-// before the first load (exposed functions).
-export async function openInChromium(browser, url, outDir, initScripts = [], beforeGoto = null) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ignoreHTTPSErrors: true });
+// or in the given one, its peers recorded, its problems collected.
+// beforeGoto(page): more set-up before the first load (exposed functions).
+export async function openInChromium(browser, url, outDir, initScripts = [], beforeGoto = null, inContext = null) {
+  const context = inContext || await browser.newContext({ viewport: VIEWPORT, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   for (const script of [recordPage, ...initScripts]) await page.addInitScript(script);
   if (beforeGoto) await beforeGoto(page);
@@ -403,7 +412,7 @@ export async function openInChromium(browser, url, outDir, initScripts = [], bef
 // The same in a new page of a Firefox from launchFirefox (its one context).
 export async function openInFirefox(firefox, url, outDir) {
   const page = await firefox.newPage();
-  await page.setViewport({ width: 1024, height: 900 });
+  await page.setViewport(VIEWPORT);
   await page.evaluateOnNewDocument(recordPage);
   const problems = collectPageProblems(page);
   await page.goto(url);
@@ -411,10 +420,10 @@ export async function openInFirefox(firefox, url, outDir) {
 }
 
 // The provider signs in, in a Chromium context of the given browser
-// (opened: initScripts and beforeGoto for openInChromium).
+// (opened: initScripts, beforeGoto and context for openInChromium).
 export async function providerSignsIn(browser, gateway, clinic, outDir, shots = {}, opened = {}) {
   const { driver: provider, problems } = await openInChromium(browser, `${gateway.url}/`, outDir,
-    opened.initScripts, opened.beforeGoto);
+    opened.initScripts, opened.beforeGoto, opened.context);
   await provider.heading('Sign in to Tessera');
   if (shots.signIn) await provider.shot(shots.signIn);
   await provider.fill('Login', clinic.login);

@@ -24,17 +24,24 @@
 // round trips slowed the transfer they measured (the receiver's download
 // writer, a worker, is not sampled: it holds at most the window's blocks,
 // 16 MiB, written but not yet confirmed). For each phase it prints how
-// busy the machine's cores were. Not a test:
+// busy the machine's cores were. The provider's tab runs in a browser
+// profile on disk, as a clinic's desktop browser does, the patient's in an
+// off-the-record context: the receiver's download goes to its origin's
+// private file system, which an off-the-record profile keeps in the
+// browser's memory at about ten times the CPU a megabyte (--profile
+// off-the-record puts the provider there too). Not a test:
 // exits 0 whatever the figures (1 on errors). It builds nothing; it needs
 //   cmake --preset wasm && cmake --build build/wasm                 (the client: build/wasm/web)
 //   cmake --preset native && cmake --build build/native --target tessera-gateway
 //   (cd tests && npm ci)                                             (playwright-core)
 //
-//   node tools/bench/file_bench.mjs [--mb 1000] [--raw-mb MB]
+//   node tools/bench/file_bench.mjs [--mb 1000] [--raw-mb MB] [--profile disk|off-the-record]
 //
-// --mb      size of the encrypted transfer in MB (default 1000, a 1 GB file in
-//           the system's temporary folder, deleted afterwards)
-// --raw-mb  size of the raw transfer (default: the same)
+// --mb       size of the encrypted transfer in MB (default 1000, a 1 GB file in
+//            the system's temporary folder, deleted afterwards)
+// --raw-mb   size of the raw transfer (default: the same)
+// --profile  the provider's browser profile: disk (default; a fresh one in the
+//            temporary folder, deleted afterwards) or off-the-record
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -56,6 +63,11 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 const MB = 1000 * 1000;
 const size = Math.round(Number(option('mb', '1000')) * MB);
 const rawSize = Math.round(Number(option('raw-mb', String(size / MB))) * MB);
+const profile = option('profile', 'disk');
+if (profile !== 'disk' && profile !== 'off-the-record') {
+  console.error(`file_bench: --profile is disk or off-the-record, not ${profile}`);
+  process.exit(1);
+}
 const gatewayBinary = path.resolve(option('gateway', path.join(ROOT, 'build/native/gateway/tessera-gateway')));
 const webRoot = path.resolve(option('web-root', path.join(ROOT, 'build/wasm/web')));
 const missing = [];
@@ -138,7 +150,7 @@ async function sampler(page) {
 
 // A provider and a patient in a video call, each with the chat panel up.
 async function startCall(browser, gateway, clinic) {
-  const opened = { initScripts: [recordWasmMemory] };
+  const opened = { initScripts: [recordWasmMemory], context: profile === 'disk' ? browser.contexts()[0] : null };
   const { provider } = await H.providerSignsIn(browser, gateway, clinic, '', {}, opened);
   const link = await H.createVisit(provider);
   const { driver: patient } = await H.openInChromium(browser, link, '', [recordWasmMemory]);
@@ -274,14 +286,15 @@ try {
   console.log(`machine load before: ${execFileSync('uptime').toString().trim()}`);
   writeRandomFile(file, size);
   gateway = await H.startClinicGateway(webRoot, clinic);
-  browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required', '--enable-precise-memory-info'] });
+  browser = await H.launchBrowser({ extraArgs: ['--autoplay-policy=no-user-gesture-required', '--enable-precise-memory-info'],
+                                    profileDir: profile === 'disk' ? path.join(work, 'profile') : null });
   const alone = await timed(() => rawRun(browser, gateway));
   const call = await startCall(browser, gateway, clinic);
   const raw = await timed(() => rawRun(browser, gateway));
   const before = await timed(() => rawInCallRun(call));
   const enc = await timed(() => encryptedRun(call, file));
   const after = await timed(() => rawInCallRun(call));
-  await call.provider.page.context().close();
+  await (profile === 'disk' ? call.provider.page.close() : call.provider.page.context().close());
   await call.patient.page.context().close();
   const aloneRate = mbps(rawSize, alone.elapsed);
   const rawRate = mbps(rawSize, raw.elapsed);
@@ -291,7 +304,8 @@ try {
     `  ${pad(what, 44)} ${(bytes / MB).toFixed(0)} MB in ${(elapsed / 1000).toFixed(1)} s = ${mbps(bytes, elapsed).toFixed(1)} MB/s` +
     (Number.isFinite(busy) ? `, cores ${(busy * 100).toFixed(0)}% busy` : '');
   const share = (base) => `${((encRate / base) * 100).toFixed(0)}%`;
-  console.log('\n== file transfer between two tabs on loopback, headless Chromium, the same browser and run');
+  console.log('\n== file transfer between two tabs on loopback, headless Chromium, the same browser and run' +
+    (profile === 'disk' ? ' (the provider in a profile on disk)' : ' (both off-the-record)'));
   console.log(line('raw, two other tabs, no call:', rawSize, alone));
   console.log(line('raw, two other tabs, beside the call:', rawSize, raw));
   console.log(line('raw, on the call\'s connection, before:', rawSize, before));
