@@ -601,6 +601,17 @@ var TesseraBridge = {
       HEAPU8.set(bytes, ptr);
       try { entry.onMessage(ptr, bytes.length); } finally { HEAPU8.fill(0, ptr, ptr + bytes.length); _free(ptr); }
     },
+    // Sealed bytes from C++ to a channel go through one reused buffer (grown
+    // to the largest message): send() from a view of the module's memory
+    // cost Chromium about 2.0 ms of CPU a megabyte, from a small buffer 0.9,
+    // and the copy into it 0.02.
+    outgoing: null,
+    send: function(entry, bytes, size) {
+      if (!TesseraChannel.outgoing || TesseraChannel.outgoing.length < size) TesseraChannel.outgoing = new Uint8Array(size);
+      var out = TesseraChannel.outgoing.subarray(0, size);
+      out.set(HEAPU8.subarray(bytes, bytes + size));
+      entry.dc.send(out);  // send() copies: the buffer is free again
+    },
   },
 
   tessera_channel_create__deps: ['$TesseraJs', '$TesseraChannel'],
@@ -637,12 +648,12 @@ var TesseraBridge = {
     if (dc.readyState === 'open') setTimeout(opened, 0);
   },
 
-  tessera_channel_send__deps: ['$TesseraJs'],
+  tessera_channel_send__deps: ['$TesseraJs', '$TesseraChannel'],
   tessera_channel_send: function(id, bytes, size) {
     var entry = TesseraJs.get(id);
     if (!entry || entry.dc.readyState !== 'open') return 0;
     try {
-      entry.dc.send(HEAPU8.subarray(bytes, bytes + size));  // send() copies: no copy of our own
+      TesseraChannel.send(entry, bytes, size);
       return 1;
     } catch (e) {
       TesseraJs.warn('send', e);
