@@ -8,7 +8,7 @@
 //   cmake --preset native && cmake --build build/native --target tessera-gateway
 //   (cd tests && npm ci)                                             (playwright-core)
 //
-//   node tools/bench/browser_bench.mjs [--only size,admit,cpu] [--runs N] [--seconds S]
+//   node tools/bench/browser_bench.mjs [--only size,admit,cpu] [--runs N] [--seconds S] [--cpu-rounds N]
 //
 // size   everything a patient downloads before the first screen (the device
 //        check), as transferred (gzip as served, headers included), per
@@ -24,8 +24,10 @@
 //        processes over --seconds (default 60) during a call (provider and
 //        patient pages, each showing the other and itself), beside the plain
 //        call's two pages showing the same streams in <video> elements of the
-//        same sizes, each in its own fresh browser, one after the other;
-//        budget <= 1.2x.
+//        same sizes, each in its own fresh browser, one after the other,
+//        in --cpu-rounds rounds (default 3; the order swapped each round),
+//        since one pair of windows swings by a third run to run on a busy
+//        machine; budget <= 1.2x, judged on the median round.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,11 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 const only = option('only', 'size,admit,cpu').split(',');
 const runs = Number(option('runs', '5'));
 const seconds = Number(option('seconds', '60'));
+const cpuRounds = Number(option('cpu-rounds', '3'));
+if (!Number.isInteger(cpuRounds) || cpuRounds < 1) {
+  console.error('browser_bench: --cpu-rounds is a whole number from 1');
+  process.exit(1);
+}
 const gatewayBinary = path.resolve(option('gateway', path.join(ROOT, 'build/native/gateway/tessera-gateway')));
 const webRoot = path.resolve(option('web-root', path.join(ROOT, 'build/wasm/web')));
 const plainRoot = path.join(ROOT, 'tools/bench/plain_call');
@@ -284,28 +291,63 @@ const remoteFrames = (page) => page.evaluate(() => [...document.querySelectorAll
   .filter((v) => v.dataset.slot === 'remote' || v.id.startsWith('remote'))
   .reduce((n, v) => n + v.getVideoPlaybackQuality().totalVideoFrames, 0));
 
+// One window of the call: a fresh browser, a provider and a patient in a call.
+async function callWindow(gateway, clinic) {
+  const marker = '--tessera-bench=call';
+  const browser = await H.launchBrowser({ extraArgs: [AUTOPLAY, marker] });
+  try {
+    const { provider } = await H.providerSignsIn(browser, gateway, clinic, '');
+    const link = await H.createVisit(provider);
+    const { patient } = await patientWaits(browser, link, 'Cpu Bench');
+    await provider.press('Admit Cpu Bench');
+    await Promise.all([H.expectMovingMedia(provider, 'provider'), H.expectMovingMedia(patient, 'patient')]);
+    return await cpuOver(marker, async () => (await remoteFrames(provider.page)) + (await remoteFrames(patient.page)));
+  } finally {
+    await browser.close();
+  }
+}
+
+// One window of the plain call, in a fresh browser of its own.
+async function plainWindow(plainUrl) {
+  const marker = '--tessera-bench=plain';
+  const browser = await H.launchBrowser({ extraArgs: [AUTOPLAY, marker] });
+  try {
+    const { pages } = await plainCall(browser, plainUrl);
+    return await cpuOver(marker, async () => (await remoteFrames(pages[0])) + (await remoteFrames(pages[1])));
+  } finally {
+    await browser.close();
+  }
+}
+
+// Rounds of one call window and one plain window, the order swapped each
+// round so a machine slowing down or speeding up weighs on both alike; the
+// budget is judged on the median round.
 async function benchCpu(gateway, clinic, plainUrl) {
-  const callMarker = '--tessera-bench=call';
-  const call = await H.launchBrowser({ extraArgs: [AUTOPLAY, callMarker] });
-  const { provider } = await H.providerSignsIn(call, gateway, clinic, '');
-  const link = await H.createVisit(provider);
-  const { patient } = await patientWaits(call, link, 'Cpu Bench');
-  await provider.press('Admit Cpu Bench');
-  await Promise.all([H.expectMovingMedia(provider, 'provider'), H.expectMovingMedia(patient, 'patient')]);
-  const inCall = await cpuOver(callMarker,
-    async () => (await remoteFrames(provider.page)) + (await remoteFrames(patient.page)));
-  await call.close();
-
-  const plainMarker = '--tessera-bench=plain';
-  const plain = await H.launchBrowser({ extraArgs: [AUTOPLAY, plainMarker] });
-  const { pages } = await plainCall(plain, plainUrl);
-  const baseline = await cpuOver(plainMarker,
-    async () => (await remoteFrames(pages[0])) + (await remoteFrames(pages[1])));
-  await plain.close();
-
-  const ratio = inCall.rendererGpu / baseline.rendererGpu;
+  const calls = [];
+  const plains = [];
+  for (let round = 0; round < cpuRounds; ++round) {
+    if (round % 2 === 0) {
+      calls.push(await callWindow(gateway, clinic));
+      plains.push(await plainWindow(plainUrl));
+    } else {
+      plains.push(await plainWindow(plainUrl));
+      calls.push(await callWindow(gateway, clinic));
+    }
+  }
+  const sum = (rs) => {
+    const byType = {};
+    for (const r of rs) for (const [t, v] of Object.entries(r.byType)) byType[t] = (byType[t] || 0) + v;
+    const add = (key) => rs.reduce((n, r) => n + r[key], 0);
+    return { byType, rendererGpu: add('rendererGpu'), total: add('total'), wall: add('wall'),
+             fps: rs.reduce((n, r) => n + r.fps * r.wall, 0) / add('wall') };
+  };
+  const inCall = sum(calls);
+  const baseline = sum(plains);
+  const ratios = calls.map((c, i) => c.rendererGpu / plains[i].rendererGpu);
+  const ratio = median(ratios);
   const types = [...new Set([...Object.keys(inCall.byType), ...Object.keys(baseline.byType)])].sort();
-  console.log(`\n== c. CPU over ${seconds} s, headless Chromium (CPU seconds per process type; ${TICK} ticks/s)`);
+  console.log(`\n== c. CPU over ${cpuRounds} round(s) of ${seconds} s each, headless Chromium ` +
+    `(CPU seconds per process type, all rounds; ${TICK} ticks/s)`);
   console.log(`  ${pad('process type', 24)} ${pad('call pages', 12)} plain pages`);
   for (const t of types) {
     console.log(`  ${pad(t, 24)} ${pad((inCall.byType[t] || 0).toFixed(2), 12)} ${(baseline.byType[t] || 0).toFixed(2)}`);
@@ -317,7 +359,9 @@ async function benchCpu(gateway, clinic, plainUrl) {
   // ratio with the frame rates, and per frame shown.
   const perFrame = (r) => (1000 * r.rendererGpu) / (r.fps * r.wall);
   console.log(`  ${pad('renderer + GPU ms/frame', 24)} ${pad(perFrame(inCall).toFixed(1), 12)} ${perFrame(baseline).toFixed(1)}`);
-  console.log(`  budget renderer + GPU <= 1.2x the plain page: ${ratio.toFixed(2)}x ${verdict(ratio <= 1.2)}` +
+  console.log(`  renderer + GPU, call / plain, each round: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; ` +
+    `all rounds: ${(inCall.rendererGpu / baseline.rendererGpu).toFixed(2)}x`);
+  console.log(`  budget renderer + GPU <= 1.2x the plain page, median round: ${ratio.toFixed(2)}x ${verdict(ratio <= 1.2)}` +
     `   (all processes: ${(inCall.total / baseline.total).toFixed(2)}x)`);
 }
 
