@@ -27,28 +27,6 @@ constexpr float kMinSidePanelPx = 300.0f;  // narrower screens show the chat bel
 // A kiosk is used by touch at arm's length: text, targets and spacing grow.
 constexpr float kKioskTextSize = 1.35f;
 
-// The <video>s and a share's preview lie under the canvas (web/index.html):
-// nothing opaque is composited over the WebGL canvas, whose quad Chromium's
-// compositor culls at the wrong place under an opaque <video> (the video's
-// rectangle flipped upside down: a blank band below the remote video). The
-// canvas is cleared to transparent over them instead; edges are rounded as
-// the browser snaps the elements' boxes to pixels.
-void clear_over_media(const ui::Ui& ui, int framebuffer_h) {
-  glEnable(GL_SCISSOR_TEST);
-  glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
-  const auto clear = [framebuffer_h](const Rect& r) {
-    if (r.w <= 0 || r.h <= 0) return;
-    const long left = std::lround(r.x), right = std::lround(r.x + r.w);
-    const long top = std::lround(r.y), bottom = std::lround(r.y + r.h);
-    glScissor(static_cast<GLint>(left), static_cast<GLint>(framebuffer_h - bottom),
-              static_cast<GLsizei>(right - left), static_cast<GLsizei>(bottom - top));
-    glClear(GL_COLOR_BUFFER_BIT);
-  };
-  for (const Rect& r : ui.videos) clear(r);
-  for (const Rect& r : ui.see_through) clear(r);
-  glDisable(GL_SCISSOR_TEST);
-}
-
 ClientApp* app_of(GLFWwindow* window) { return static_cast<ClientApp*>(glfwGetWindowUserPointer(window)); }
 
 // GLFW input callbacks, installed before ImGui's (which chain to them), so
@@ -71,6 +49,9 @@ bool ClientApp::start() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);  // WebGL2
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // Opaque: the compositor copies the canvas instead of blending it, and the
+  // <video>s lie over it (web/index.html).
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
   window_ = glfwCreateWindow(640, 480, "Tessera", nullptr, nullptr);
   if (!window_) {
     tessera_bridge_fail("Tessera needs WebGL2, which this browser did not provide.");
@@ -303,7 +284,6 @@ void ClientApp::draw_frame() {
   glClearColor(0.96f, 0.97f, 0.98f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   renderer_.render(*ImGui::GetDrawData(), fb_w, fb_h);
-  clear_over_media(ui, fb_h);
 
   place_videos(ui.videos);
   if (auto update = a11y_.take_update()) {

@@ -123,16 +123,18 @@ void ImGuiRenderer::set_state(const ImDrawData& data, int framebuffer_w, int fra
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_STENCIL_TEST);
   glEnable(GL_SCISSOR_TEST);
-  // Display space to clip space, y down.
+  // Display space to clip space, upside down: the top of the display at the
+  // framebuffer's first row, which the page flips back (web/style.css,
+  // #canvas), so Chromium culls the right part of the canvas under a video.
   const float l = data.DisplayPos.x;
   const float r = data.DisplayPos.x + data.DisplaySize.x;
   const float t = data.DisplayPos.y;
   const float b = data.DisplayPos.y + data.DisplaySize.y;
   const float projection[16] = {
       2.0f / (r - l),    0.0f,              0.0f,  0.0f,  //
-      0.0f,              2.0f / (t - b),    0.0f,  0.0f,  //
+      0.0f,              2.0f / (b - t),    0.0f,  0.0f,  //
       0.0f,              0.0f,              -1.0f, 0.0f,  //
-      (r + l) / (l - r), (t + b) / (b - t), 0.0f,  1.0f,
+      (r + l) / (l - r), (t + b) / (t - b), 0.0f,  1.0f,
   };
   glUseProgram(program_);
   glUniform1i(texture_, 0);
@@ -163,7 +165,7 @@ void ImGuiRenderer::render(const ImDrawData& data, int framebuffer_w, int frameb
       const ImVec2 min((cmd.ClipRect.x - origin.x) * scale.x, (cmd.ClipRect.y - origin.y) * scale.y);
       const ImVec2 max((cmd.ClipRect.z - origin.x) * scale.x, (cmd.ClipRect.w - origin.y) * scale.y);
       if (max.x <= min.x || max.y <= min.y) continue;
-      glScissor(static_cast<GLint>(min.x), static_cast<GLint>(framebuffer_h - max.y),
+      glScissor(static_cast<GLint>(min.x), static_cast<GLint>(min.y),  // rows upside down, as above
                 static_cast<GLsizei>(max.x - min.x), static_cast<GLsizei>(max.y - min.y));
       glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd.GetTexID())));
       // WebGL2 has no base vertex: ImGui splits lists at 64k vertices instead

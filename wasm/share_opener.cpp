@@ -221,7 +221,6 @@ void ShareOpener::draw_shown(ui::Ui& ui) {
       const float side = std::min(ImGui::GetContentRegionAvail().x, 480.0f * ui.scale);
       const Rect at = ui::image(ui, ("Preview of " + content_->file_name).c_str(), side);
       tessera_blob_place(blob_, at.x, at.y, at.w, at.h);
-      ui.see_through.push_back(at);
     }
   }
   ui::paragraph(ui, "Nothing of this was kept on this device. Save the file or note what you need before you close "

@@ -25,9 +25,6 @@ struct Ui {
   float scale = 1.0f;  // device pixels per CSS pixel
   // Where this frame wants each <video> slot (self, remote); zero: hidden.
   std::array<Rect, 2> videos{};
-  // Other rectangles where the media layer under the canvas shows (a share's
-  // preview). The canvas is left transparent there and over the videos.
-  std::vector<Rect> see_through;
   // On a wide screen during a call, the column beside the content for the
   // chat; empty otherwise (the chat then follows the call in the column).
   Rect side{};

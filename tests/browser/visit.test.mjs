@@ -101,7 +101,8 @@ test('a provider and a patient hold a whole visit with moving video, audio and e
   await provider.shot('visit-08-provider-call');
   // The screen, not only the layer, shows the call's buttons under the remote
   // video: Chromium culled a band of the canvas there, below an opaque <video>
-  // laid over it (issue 11), so the page lays the videos under the canvas.
+  // laid over it (issue 11), until the canvas was drawn upside down and
+  // flipped back by the page.
   for (const page of [patient, providerPage]) {
     for (const name of ['Mute', 'Turn camera off', 'Move your picture']) {
       assert.ok(await coloursShown(page, button(page, name)) > 1, `the "${name}" button is drawn on the screen`);
