@@ -69,7 +69,15 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-const VIEWPORT = { width: 1024, height: 900 };
+// Every page's size, in the tests and the benchmarks.
+export const VIEWPORT = { width: 1024, height: 900 };
+
+// The middle value (the mean of the two middle ones for an even count): the
+// benchmarks' figure over runs or rounds.
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 // Playwright gives each launch a fresh, empty user-data-dir of its own, and
 // every context it makes is off-the-record. With profileDir the browser's

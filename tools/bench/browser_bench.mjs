@@ -67,13 +67,9 @@ process.env.TESSERA_GATEWAY = gatewayBinary;
 const H = await import('../../tests/browser/harness.mjs');
 
 const AUTOPLAY = '--autoplay-policy=no-user-gesture-required';
-const VIEWPORT = { width: 1024, height: 900 };
+const { VIEWPORT, median } = H;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (t) => `${Math.round(t)} ms`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 const pad = (text, n) => String(text).padEnd(n);
 

@@ -294,13 +294,15 @@ let gateway;
 let browser;
 try {
   console.log(`machine load before: ${execFileSync('uptime').toString().trim()}`);
-  // One file of random bytes per size; each sealed run sends it under a name
-  // of its own (a hard link), so each has its own card in the chat.
-  writeRandomFile(path.join(work, 'round.bin'), size);
-  if (memorySize > 0) writeRandomFile(path.join(work, 'memory.bin'), memorySize);
-  const named = (from, name) => {
-    const at = path.join(work, name);
-    linkSync(path.join(work, from), at);
+  // The rounds send one file of random bytes, each under a name of its own
+  // (a hard link), so each has its own card in the chat.
+  const roundFile = path.join(work, 'round.bin');
+  writeRandomFile(roundFile, size);
+  const memoryFile = path.join(work, `memory-${memorySize / MB}MB.bin`);
+  if (memorySize > 0) writeRandomFile(memoryFile, memorySize);
+  const renamed = (round) => {
+    const at = path.join(work, `round-${round}.bin`);
+    linkSync(roundFile, at);
     return at;
   };
   gateway = await H.startClinicGateway(webRoot, clinic);
@@ -321,7 +323,7 @@ try {
   console.log(line('raw, on the call\'s connection:', size, before));
   const shares = [];
   for (let round = 1; round <= rounds; ++round) {
-    const sealed = await timed(() => encryptedRun(call, named('round.bin', `round-${round}.bin`)));
+    const sealed = await timed(() => encryptedRun(call, renamed(round)));
     console.log(line(`end-to-end sealed, in the call (round ${round}):`, size, sealed));
     const after = await timed(() => rawInCallRun(call));
     console.log(line('raw, on the call\'s connection:', size, after));
@@ -330,15 +332,13 @@ try {
     console.log(`    round ${round}: ${(shares.at(-1) * 100).toFixed(0)}% of raw (${raw.toFixed(1)} MB/s, the mean of the raw runs beside it)`);
     before = after;
   }
-  const sorted = [...shares].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+  const share = H.median(shares);
   console.log('  sealed: from Accept to "Received.": read, seal, send, open, write to the download');
   console.log(`  budget >= 90% of raw on the call's connection, median of ${rounds} round(s): ` +
-    `${(median * 100).toFixed(0)}% ${median >= 0.9 ? 'PASS' : 'FAIL'} (rounds: ${shares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
+    `${(share * 100).toFixed(0)}% ${share >= 0.9 ? 'PASS' : 'FAIL'} (rounds: ${shares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
 
   if (memorySize > 0) {
-    const big = await timed(() => encryptedRun(call, named('memory.bin', `memory-${memorySize / MB}MB.bin`)));
+    const big = await timed(() => encryptedRun(call, memoryFile));
     console.log(line('end-to-end sealed, in the call, memory run:', memorySize, big));
     console.log(`  peak during it, sender (patient):    JS heap and buffers ${mib(big.sender.heap)}, wasm memory ${mib(big.sender.wasm)}`);
     console.log(`  peak during it, receiver (provider): JS heap and buffers ${mib(big.receiver.heap)}, wasm memory ${mib(big.receiver.wasm)}`);
