@@ -758,7 +758,11 @@ var TesseraBridge = {
           bar.setAttribute('aria-label', 'Progress of ' + f.name);
           li.appendChild(bar);
         }
-        if (f.status) li.appendChild(E('p', 'chat-file-status', f.status));
+        if (f.status) {
+          var status = li.appendChild(E('p', 'chat-file-status', f.status));
+          // Progress twice a second is not read out; the entry's next state is.
+          if (f.progress !== undefined) status.setAttribute('aria-live', 'off');
+        }
         (f.actions || []).forEach(function(a) {
           var b = E('button', 'chat-action', a.label);
           b.type = 'button';
@@ -776,28 +780,50 @@ var TesseraBridge = {
       if (m.state) li.appendChild(E('p', 'chat-state', m.state));
       return li;
     },
+    // An entry's state apart from what moves while a file goes (its
+    // progress and status): entries of the same shape differ only there.
+    shape: function(m) {
+      var f = m.file;
+      if (!f || (f.progress === undefined && !f.status)) return JSON.stringify(m);
+      var still = Object.assign({}, f, { progress: f.progress !== undefined, status: !!f.status });
+      return JSON.stringify(Object.assign({}, m, { file: still }));
+    },
     render: function(state) {
       TesseraChat.last = state;
       var log = TesseraChat.log;
       var stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
-      // Keyed by entry: an unchanged entry keeps its element (and its focus).
+      // Keyed by entry: an unchanged entry keeps its element (and its focus);
+      // a moving file's entry is updated in place, its Cancel button kept.
       var old = new Map();
-      Array.prototype.forEach.call(log.children, function(li) { old.set(li.dataset.key, li); });
+      Array.prototype.forEach.call(log.children, function(li) { old.set(li.dataset.id, li); });
+      var moved = false;
       var items = state.entries.map(function(m) {
         // A file's entry changes too when its preview or download becomes ready.
         var f = m.file;
-        var key = JSON.stringify(m) + (f && (f.preview || f.save) && TesseraFiles.url(f.src) ? '+' : '');
-        var li = old.get(key);
-        if (!li) {
+        var ready = f && (f.preview || f.save) && TesseraFiles.url(f.src) ? '+' : '';
+        var key = JSON.stringify(m) + ready;
+        var shape = TesseraChat.shape(m) + ready;
+        var li = old.get(String(m.id));
+        old.delete(String(m.id));
+        if (li && li.dataset.key === key) return li;
+        if (li && li.dataset.shape === shape) {
+          var bar = li.querySelector('progress');
+          if (bar) bar.value = f.progress;
+          var status = li.querySelector('.chat-file-status');
+          if (status) status.textContent = f.status;
+        } else {
+          if (li) li.remove();
           li = TesseraChat.entry(m);
-          li.dataset.key = key;
+          li.dataset.id = String(m.id);
+          li.dataset.shape = shape;
+          moved = true;
         }
-        old.delete(key);
+        li.dataset.key = key;
         return li;
       });
-      old.forEach(function(li) { li.remove(); });
+      old.forEach(function(li) { li.remove(); moved = true; });
       items.forEach(function(li, i) { if (log.children[i] !== li) log.insertBefore(li, log.children[i] || null); });
-      if (stick) log.scrollTop = log.scrollHeight;
+      if (stick && moved) log.scrollTop = log.scrollHeight;
       TesseraChat.picker.disabled = !state.canSend;
     },
   },

@@ -358,6 +358,18 @@ test('a 50 MB random file arrives byte-identical, with progress, speed and time 
   await waitStatus(patient.page, big, /^Sending: [\d.]+ MB of 50\.0 MB/);
   assert.ok((await progressOf(provider.page, big)) > 0);
   await provider.shot('chat-03-provider-receiving');
+  // Progress moves in place: the sender's Cancel button keeps the keyboard's
+  // focus (the acks held so far go, and all but one of those that follow wait).
+  const cancel = patient.page.getByRole('button', { name: `Cancel ${big.name}` });
+  await cancel.focus();
+  const still = await statusOf(patient.page, big);
+  await provider.page.evaluate(() => {
+    window.__releaseChat();
+    window.__holdChat = { after: 1 };
+  });
+  await until(async () => (await statusOf(patient.page, big)) !== still, 'the sender\'s progress to move');
+  assert.match(await statusOf(patient.page, big), /^Sending: /);
+  assert.ok(await cancel.evaluate((button) => button === document.activeElement), 'Cancel kept the focus as the progress moved');
   await releaseAcks(provider);
   await waitStatus(provider.page, big, /^Received\.$/);
   await waitStatus(patient.page, big, /^Sent\.$/);
