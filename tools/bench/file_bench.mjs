@@ -15,9 +15,9 @@
 // 2-core machine, so the comparison is made in rounds: raw, sealed, raw,
 // sealed, ..., raw, each sealed transfer against the mean of the raw ones
 // just before and after it, and the budget is judged on the median round
-// (five by default: one round in three or four came out far below the
-// others, 74 to 81% among rounds of 88 to 103%, and three rounds let
-// that one decide too often).
+// (five by default: in every run so far, rounds after the second came out
+// lower, 74 to 87% against 88 to 103% for the first two, for a cause not
+// yet found; a median of three let the first two decide).
 // For scale it also prints a raw transfer between two other tabs, with no
 // call and beside the call (this one swings most from run to run: it
 // competes with the call for the cores).
