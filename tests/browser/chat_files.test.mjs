@@ -9,8 +9,9 @@
 //     a message lost as the channel breaks is sent again after it reopens, once
 //   a file offer declined: no chunk moves; a picture accepted: previewed on both sides
 //   a 50 MB random file arrives byte-identical (SHA-256 of the saved download),
-//     with progress, speed and time left on both sides, written to the
-//     private file system as it came (not held in the page)
+//     with progress, speed and time left on both sides (moving in place: the
+//     Cancel button keeps the keyboard's focus), written to the private file
+//     system as it came (not held in the page)
 //   cancel mid-way on the sender's side and on the receiver's (the part
 //     received is deleted from the private file system)
 //   the files channel closed mid-transfer and made again: the file completes
