@@ -186,24 +186,29 @@ async function encryptedRun({ provider, patient }, file, { sample = false } = {}
   const accept = provider.page.getByRole('button', { name: `Accept ${name}` });
   await accept.waitFor({ timeout: 30000 });
   const samplers = sample ? [await sampler(patient.page), await sampler(provider.page)] : [];
+  // Resolves on "Received."; rejects if the transfer ends otherwise or takes over an hour.
   const received = provider.page.evaluate((name) => new Promise((resolve, reject) => {
     const layer = document.getElementById('chat-layer');
-    const status = () => [...layer.querySelectorAll('li')].filter((li) => li.querySelector('.chat-file-name')?.textContent === name)
-      .map((li) => li.querySelector('.chat-file-status')?.textContent || '')[0] || '';
-    const watch = new MutationObserver(() => {
-      const now = status();
-      if (now !== 'Received.' && !/stopped|declined|cancelled/.test(now)) return;
+    const statusNow = () => {
+      const li = [...layer.querySelectorAll('li')].find((l) => l.querySelector('.chat-file-name')?.textContent === name);
+      return li?.querySelector('.chat-file-status')?.textContent || '';
+    };
+    const end = (error) => {
       watch.disconnect();
-      if (now === 'Received.') resolve(); else reject(new Error(`the transfer ended: ${now}`));
+      clearTimeout(late);
+      if (error) reject(error); else resolve();
+    };
+    const watch = new MutationObserver(() => {
+      const status = statusNow();
+      if (status === 'Received.') end();
+      else if (/stopped|declined|cancelled/.test(status)) end(new Error(`the transfer ended: ${status}`));
     });
+    const late = setTimeout(() => end(new Error(`${name} not received within an hour`)), 3600 * 1000);
     watch.observe(layer, { childList: true, subtree: true, characterData: true });
   }), name);
   const started = Date.now();
   await accept.click();
-  let timer;
-  await Promise.race([received, new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} not received within an hour`)), 3600 * 1000);
-  })]).finally(() => clearTimeout(timer));
+  await received;
   const elapsed = Date.now() - started;
   const [sender, receiver] = sample ? [await samplers[0].stop(), await samplers[1].stop()] : [];
   return { elapsed, sender, receiver };
