@@ -20,7 +20,12 @@
 // yet found; a median of three let the first two decide).
 // For scale it also prints a raw transfer between two other tabs, with no
 // call and beside the call (this one swings most from run to run: it
-// competes with the call for the cores).
+// competes with the call for the cores), and in each round, after the
+// sealed transfer, a raw transfer of the file itself: read as the client
+// reads it, sent unsealed in messages of the same size with the same
+// backpressure, written through the client's own download writer. Beside
+// it, the sealed transfer shows what sealing costs; beside the raw data
+// channel, what the whole file transfer costs.
 // Budget: encrypted >= 90% of raw on the call's connection. Then one more
 // sealed transfer, of a 1 GB file: during it each page samples itself
 // every 250 ms, its JS heap with the bytes of its ArrayBuffers
@@ -293,13 +298,9 @@ async function rawRun(browser, gateway) {
   return result;
 }
 
-// The same raw transfer between the call's own two tabs, patient to
-// provider as the sealed one goes, on the call's own connection: one more
-// data channel on it, negotiated by both pages (stream 1001), so the
-// client never sees it. The closest baseline: the same tabs, transport,
-// association and media beside it; only our sealing, acks and file reads
-// and writes are missing.
-async function rawInCallRun({ provider, patient }) {
+// One more data channel on the call's own connection, negotiated by both
+// pages (stream 1001), so the client never sees it: window.__dc in each.
+async function openBenchChannel({ provider, patient }) {
   for (const page of [patient.page, provider.page]) {
     await page.evaluate(() => new Promise((resolve, reject) => {
       const pc = window.__peers.find((p) => p.connectionState === 'connected');
@@ -309,9 +310,130 @@ async function rawInCallRun({ provider, patient }) {
       if (window.__dc.readyState === 'open') resolve(); else window.__dc.onopen = () => resolve();
     }));
   }
-  const result = await rawTransfer(patient.page, provider.page);
+}
+async function closeBenchChannel({ provider, patient }) {
   for (const page of [patient.page, provider.page]) await page.evaluate(() => window.__dc.close());
+}
+
+// The same raw transfer between the call's own two tabs, patient to
+// provider as the sealed one goes, on the call's own connection. The
+// closest baseline: the same tabs, transport, association and media beside
+// it; only our sealing, acks and file reads and writes are missing.
+async function rawInCallRun(call) {
+  await openBenchChannel(call);
+  const result = await rawTransfer(call.patient.page, call.provider.page);
+  await closeBenchChannel(call);
   return result;
+}
+
+// For scale, not the budget: a raw transfer of the file itself, with the
+// file reads and download writes a file transfer cannot do without and no
+// encryption of ours, to tell what sealing costs from what the files cost.
+// The patient's page reads the file as the client does (a byte stream into
+// one reused buffer, a block of 16 messages per read) and sends FRAME-byte
+// messages with the same backpressure; the provider's gathers each block
+// and writes it to the origin's private file system through the client's
+// own download writer (web/download_worker.js), then deletes the file.
+async function rawFileRun(call, file) {
+  await openBenchChannel(call);
+  const { patient, provider } = call;
+  await patient.page.evaluate(() => {
+    if (document.getElementById('bench-file')) return;
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-file';
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await patient.page.locator('#bench-file').setInputFiles(file);
+  const block = 16 * FRAME;
+  const written = provider.page.evaluate(({ total, block }) => new Promise((resolve, reject) => {
+    const writer = new Worker(document.querySelector('script[data-download-worker]').dataset.downloadWorker);
+    const answers = new Map();
+    let asked = 0;
+    const ask = (request, transfer) => new Promise((done, fail) => {
+      request.n = ++asked;
+      answers.set(request.n, (a) => (a.ok ? done(a) : fail(new Error(`download writer: ${a.error}`))));
+      writer.postMessage(request, transfer || []);
+    });
+    const spare = [];
+    writer.onmessage = (e) => {
+      if (e.data.spare) spare.push(e.data.spare);
+      answers.get(e.data.n)(e.data);
+      answers.delete(e.data.n);
+    };
+    writer.onerror = (e) => reject(new Error(`download writer: ${e.message}`));
+    const name = `bench-raw-${crypto.randomUUID()}`;
+    const opened = navigator.storage.getDirectory()
+      .then((root) => root.getFileHandle(name, { create: true }).then((handle) => ({ root, handle })))
+      .then((at) => ask({ op: 'open', id: 1, file: at.handle, size: total }).then(() => at));
+    let got = 0, filled = 0, buffer = new Uint8Array(block), writes = opened;
+    window.__dc.onmessage = (m) => {
+      buffer.set(new Uint8Array(m.data), filled);
+      filled += m.data.byteLength;
+      got += m.data.byteLength;
+      if (filled < block && got < total) return;
+      const bytes = buffer.buffer.byteLength === filled ? buffer.buffer : buffer.slice(0, filled).buffer;
+      writes = writes.then(() => ask({ op: 'write', id: 1, bytes }, [bytes]));
+      buffer = new Uint8Array(spare.pop() || new ArrayBuffer(block));
+      filled = 0;
+      if (got >= total) {
+        writes.then(() => ask({ op: 'close', id: 1 }))
+          .then(() => opened).then(({ root }) => root.removeEntry(name))
+          .then(() => { writer.terminate(); resolve(); }, reject);
+      }
+    };
+  }), { total: size, block });
+  const started = Date.now();
+  await patient.page.evaluate(({ total, frame, block, high, low }) => new Promise((resolve, reject) => {
+    const dc = window.__dc;
+    const reader = document.getElementById('bench-file').files[0].stream().getReader({ mode: 'byob' });
+    let read = new ArrayBuffer(block);
+    const pending = [];  // blocks read, not yet sent (at most two)
+    let reading = false, done = false, sent = 0;
+    // Fills one block from the stream into the reused buffer, then queues a copy.
+    const readBlock = async () => {
+      const out = new Uint8Array(block);
+      let filled = 0;
+      while (filled < block) {
+        const r = await reader.read(new Uint8Array(read, 0, block - filled));
+        if (r.done) break;
+        out.set(r.value, filled);
+        filled += r.value.length;
+        read = r.value.buffer;
+      }
+      if (filled < block) done = true;
+      return out.subarray(0, filled);
+    };
+    const more = () => {
+      if (reading || done || pending.length >= 2) return;
+      reading = true;
+      readBlock().then((b) => {
+        reading = false;
+        if (b.length) pending.push({ bytes: b, at: 0 });
+        pump();
+      }, reject);
+    };
+    const pump = () => {
+      while (pending.length && dc.bufferedAmount < high) {
+        const b = pending[0];
+        const n = Math.min(frame, b.bytes.length - b.at);
+        dc.send(b.bytes.subarray(b.at, b.at + n));
+        b.at += n;
+        sent += n;
+        if (b.at === b.bytes.length) pending.shift();
+      }
+      if (sent >= total) return resolve();
+      more();
+    };
+    dc.bufferedAmountLowThreshold = low;
+    dc.onbufferedamountlow = pump;
+    pump();
+  }), { total: size, frame: FRAME, block, high: HIGH, low: LOW });
+  await written;
+  const elapsed = Date.now() - started;
+  await closeBenchChannel(call);
+  return { elapsed };
 }
 
 const work = mkdtempSync(path.join(tmpdir(), 'tessera-file-bench-'));
@@ -348,9 +470,13 @@ try {
   let before = await timed(() => rawInCallRun(call));
   console.log(line('raw, on the call\'s connection:', size, before));
   const shares = [];
+  const fileShares = [];
   for (let round = 1; round <= rounds; ++round) {
     const sealed = await timed(() => encryptedRun(call, renamed(round)));
     console.log(line(`end-to-end sealed, in the call (round ${round}):`, size, sealed));
+    const rawFile = await timed(() => rawFileRun(call, roundFile));
+    console.log(line('raw file (read, send, write; no sealing):', size, rawFile));
+    fileShares.push(rawFile.elapsed / sealed.elapsed);
     const after = await timed(() => rawInCallRun(call));
     console.log(line('raw, on the call\'s connection:', size, after));
     const raw = (mbps(size, before.elapsed) + mbps(size, after.elapsed)) / 2;
@@ -362,6 +488,8 @@ try {
   console.log('  sealed: from Accept to "Received.": read, seal, send, open, write to the download');
   console.log(`  budget >= 90% of raw on the call's connection, median of ${rounds} round(s): ` +
     `${(share * 100).toFixed(0)}% ${share >= 0.9 ? 'PASS' : 'FAIL'} (rounds: ${shares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
+  console.log(`  for scale: sealed against the raw file transfer of its round (the same file reads and download\n` +
+    `  writes, no sealing), median: ${(H.median(fileShares) * 100).toFixed(0)}% (rounds: ${fileShares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
 
   if (memorySize > 0) {
     const big = await timed(() => encryptedRun(call, memoryFile, { sample: true }));
