@@ -12,12 +12,11 @@
 // connection, so the baseline is a raw data channel on that call's own
 // connection between the same two tabs (negotiated by both, unseen by the
 // client). Run to run, that baseline swings by a tenth or more on a busy
-// 2-core machine, so the comparison is made in rounds: raw, sealed, raw,
-// sealed, ..., raw, each sealed transfer against the mean of the raw ones
-// just before and after it, and the budget is judged on the median round
-// (five by default: in every run so far, rounds after the second came out
-// lower, 74 to 87% against 88 to 103% for the first two, for a cause not
-// yet found; a median of three let the first two decide).
+// 2-core machine, so the comparison is made in rounds: raw, sealed, (raw
+// file, below), raw, sealed, (raw file), raw, ..., each sealed transfer
+// against the mean of the raw ones just before and after it, and the
+// budget is judged on the median round (five by default: single rounds have come out anywhere from 74 to 110%,
+// in no fixed order, and a median of three still swung with one of them).
 // For scale it also prints a raw transfer between two other tabs, with no
 // call and beside the call (this one swings most from run to run: it
 // competes with the call for the cores), and in each round, after the
