@@ -16,7 +16,7 @@
 // file, below), raw, sealed, (raw file), raw, ..., each sealed transfer
 // against the mean of the raw ones just before and after it, and the
 // budget is judged on the median round (five by default: single rounds
-// have come out anywhere from 74 to 110%, in no fixed order, and a median
+// have come out anywhere from 74 to 112%, in no fixed order, and a median
 // of three still swung with one of them).
 // For scale it also prints a raw transfer between two other tabs, with no
 // call and beside the call (this one swings most from run to run: it
