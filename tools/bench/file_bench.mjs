@@ -384,6 +384,7 @@ async function rawFileRun(call, file) {
       }
     };
   }), { total: size, block });
+  written.catch(() => {});  // awaited below, after the sending: not unhandled meanwhile
   const started = Date.now();
   await patient.page.evaluate(({ total, frame, block, high, low }) => new Promise((resolve, reject) => {
     const dc = window.__dc;
