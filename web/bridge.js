@@ -801,24 +801,22 @@ var TesseraBridge = {
         // A file's entry changes too when its preview or download becomes ready.
         var f = m.file;
         var ready = f && (f.preview || f.save) && TesseraFiles.url(f.src) ? '+' : '';
-        var key = JSON.stringify(m) + ready;
         var shape = TesseraChat.shape(m) + ready;
         var li = old.get(String(m.id));
         old.delete(String(m.id));
-        if (li && li.dataset.key === key) return li;
         if (li && li.dataset.shape === shape) {
+          if (!f) return li;  // same shape, nothing that moves: unchanged
           var bar = li.querySelector('progress');
-          if (bar) bar.value = f.progress;
+          if (bar && bar.value !== f.progress) bar.value = f.progress;
           var status = li.querySelector('.chat-file-status');
-          if (status) status.textContent = f.status;
-        } else {
-          if (li) li.remove();
-          li = TesseraChat.entry(m);
-          li.dataset.id = String(m.id);
-          li.dataset.shape = shape;
-          moved = true;
+          if (status && status.textContent !== f.status) status.textContent = f.status;
+          return li;
         }
-        li.dataset.key = key;
+        if (li) li.remove();
+        li = TesseraChat.entry(m);
+        li.dataset.id = String(m.id);
+        li.dataset.shape = shape;
+        moved = true;
         return li;
       });
       old.forEach(function(li) { li.remove(); moved = true; });
