@@ -367,18 +367,20 @@ async function rawFileRun(call, file) {
     const opened = navigator.storage.getDirectory()
       .then((root) => root.getFileHandle(name, { create: true }).then((handle) => ({ root, handle })))
       .then((at) => ask({ op: 'open', id: 1, file: at.handle, size: total }).then(() => at));
-    let got = 0, filled = 0, buffer = new Uint8Array(block), writes = opened;
+    // As the client does, writes do not wait for each other: the writer takes them in order.
+    let got = 0, filled = 0, buffer = new Uint8Array(block);
+    const writes = [];
     window.__dc.onmessage = (m) => {
       buffer.set(new Uint8Array(m.data), filled);
       filled += m.data.byteLength;
       got += m.data.byteLength;
       if (filled < block && got < total) return;
       const bytes = buffer.buffer.byteLength === filled ? buffer.buffer : buffer.slice(0, filled).buffer;
-      writes = writes.then(() => ask({ op: 'write', id: 1, bytes }, [bytes]));
+      writes.push(opened.then(() => ask({ op: 'write', id: 1, bytes }, [bytes])));
       buffer = new Uint8Array(spare.pop() || new ArrayBuffer(block));
       filled = 0;
       if (got >= total) {
-        writes.then(() => ask({ op: 'close', id: 1 }))
+        Promise.all(writes).then(() => ask({ op: 'close', id: 1 }))
           .then(() => opened).then(({ root }) => root.removeEntry(name))
           .then(() => { writer.terminate(); resolve(); }, reject);
       }
