@@ -393,10 +393,11 @@ async function rawFileRun(call, file) {
     const reader = document.getElementById('bench-file').files[0].stream().getReader({ mode: 'byob' });
     let read = new ArrayBuffer(block);
     const pending = [];  // blocks read, not yet sent (at most two)
+    const free = [];     // blocks' buffers already sent (send() copies): a fresh 1 MB each costs CPU
     let reading = false, done = false, sent = 0;
-    // Fills one block from the stream into the reused buffer, then queues a copy.
+    // Fills one block from the stream into the reused buffer, then copies it out.
     const readBlock = async () => {
-      const out = new Uint8Array(block);
+      const out = free.pop() || new Uint8Array(block);
       let filled = 0;
       while (filled < block) {
         const r = await reader.read(new Uint8Array(read, 0, block - filled));
@@ -424,7 +425,7 @@ async function rawFileRun(call, file) {
         dc.send(b.bytes.subarray(b.at, b.at + n));
         b.at += n;
         sent += n;
-        if (b.at === b.bytes.length) pending.shift();
+        if (b.at === b.bytes.length) free.push(new Uint8Array(pending.shift().bytes.buffer));
       }
       if (sent >= total) return resolve();
       more();
