@@ -484,7 +484,8 @@ try {
     console.log(line('raw, on the call\'s connection:', size, raw));
     return raw;
   };
-  const share = (run, before, after) => mbps(size, run.elapsed) / ((mbps(size, before.elapsed) + mbps(size, after.elapsed)) / 2);
+  const rawMean = (before, after) => (mbps(size, before.elapsed) + mbps(size, after.elapsed)) / 2;
+  const share = (run, before, after) => mbps(size, run.elapsed) / rawMean(before, after);
   const percent = (x) => `${(x * 100).toFixed(0)}%`;
   let before = await rawInCall();
   const shares = [];
@@ -494,12 +495,13 @@ try {
     console.log(line(`end-to-end sealed, in the call (round ${round}):`, size, sealed));
     const between = await rawInCall();
     shares.push(share(sealed, before, between));
-    console.log(`    round ${round}: sealed ${percent(shares.at(-1))} of raw (the mean of the raw runs beside it)`);
+    console.log(`    round ${round}: sealed ${percent(shares.at(-1))} of raw (${rawMean(before, between).toFixed(1)} MB/s, the mean of the raw runs beside it)`);
     const rawFile = await timed(() => rawFileRun(call, roundFile));
     console.log(line('raw file (read, send, write; no sealing):', size, rawFile));
-    before = await rawInCall();
-    fileShares.push(share(rawFile, between, before));
-    console.log(`    round ${round}: raw file ${percent(fileShares.at(-1))} of raw`);
+    const after = await rawInCall();
+    fileShares.push(share(rawFile, between, after));
+    console.log(`    round ${round}: raw file ${percent(fileShares.at(-1))} of raw (${rawMean(between, after).toFixed(1)} MB/s)`);
+    before = after;
   }
   const median = H.median(shares);
   const rounded = (xs) => xs.map(percent).join(', ');
